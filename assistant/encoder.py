@@ -71,7 +71,8 @@ class Encoder:
         # e5 has query/passage prompts; bge-zh has only a query prompt; others have none.
         self.query_prompt = prompts.get("query")
         self.passage_prompt = prompts.get("passage") or prompts.get("document")
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        dim_of = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
 
     def _encode(self, texts: list[str], prompt: str | None, batch_size: int, progress: bool) -> np.ndarray:
         if not texts:

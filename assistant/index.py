@@ -90,6 +90,23 @@ class Index:
         keep = rows[0] >= 0
         return scores[0][keep], rows[0][keep]
 
+    def copy(self) -> "Index":
+        """An independent copy to change while readers keep using this one."""
+        import copy as copy_module
+
+        clone = copy_module.copy(self)
+        clone.documents = dict(self.documents)
+        clone.skipped = dict(self.skipped)
+        clone.chunks = list(self.chunks)
+        clone.vectors = self.vectors.copy()
+        clone.bm25 = BM25(dict(self.bm25.vocab), self.bm25.tf.copy())
+        clone.sentences = SentenceTable(self.sentences.chunk.copy(), self.sentences.start.copy(),
+                                        self.sentences.end.copy(),
+                                        None if self.sentences.vectors is None else self.sentences.vectors.copy(),
+                                        list(self.sentences.pos))
+        clone._faiss = None
+        return clone
+
     def document_text(self, name: str) -> str:
         return self.documents[name].text
 

@@ -10,8 +10,12 @@ Flow: files -> documents.read_document -> chunking.chunk_document -> encoder + l
 from __future__ import annotations
 
 import logging
+import os
+import re
+import shutil
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,10 +74,14 @@ class Assistant:
 
     @classmethod
     def load(cls, docs: str | Path = "seeds", index: str | Path = "embeddings", model: str | None = None,
-             progress: bool = True) -> "Assistant":
-        """Load the index of ``docs`` from ``index``; build it first if it is missing or stale."""
+             progress: bool = True, encoder: Encoder | None = None) -> "Assistant":
+        """Load the index of ``docs`` from ``index``; build it first if it is missing or stale.
+
+        ``encoder`` lets several assistants share one loaded model (it must match ``model``).
+        """
         docs_path, index_path = resolve_path(docs), resolve_path(index)
-        encoder = Encoder(model)
+        if encoder is None or (model is not None and encoder.name != model):
+            encoder = Encoder(model)
         reason = staleness(docs_path, index_path, encoder.name)
         loaded = None
         if reason is None:
@@ -81,19 +89,26 @@ class Assistant:
                 loaded = load_index(index_path)
             except IndexProblem as problem:
                 reason = f"{problem}; rebuilding from the documents"
+        if loaded is None and reason and reason.startswith("the documents changed"):
+            try:
+                loaded = load_index(index_path)      # same model and chunking: update in place
+            except IndexProblem as problem:
+                reason = f"{problem}; rebuilding from the documents"
         bot = cls(docs_path, index_path, encoder, loaded or _empty_index(encoder))
         if loaded is None:
             log.warning("building the index: %s", reason)
             bot.build(progress=progress)
+        elif reason:
+            log.warning("updating the index: %s", reason)
+            report = bot.refresh(progress=progress)
+            log.warning("updated: %d added, %d removed, %d chunks embedded", len(report.added),
+                        len(report.removed), report.chunks_embedded)
         return bot
 
     def build(self, progress: bool = True, documents: list[Document] | None = None) -> BuildReport:
         """Read every document of the collection (or take ``documents``) and build a fresh index."""
-        from filelock import FileLock
-
         started = time.perf_counter()
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        with self._write_lock, FileLock(str(self.index_dir / ".lock"), timeout=LOCK_TIMEOUT_S):
+        with self._writing():
             report = BuildReport()
             index = _empty_index(self.encoder)
             if documents is None:
@@ -140,6 +155,113 @@ class Assistant:
             p.sentences.vectors = sentence_vectors[s_off:s_off + m]
             index.add_chunks(p.entry, p.chunks, chunk_vectors[c_off:c_off + n], p.tokens, p.sentences)
             c_off, s_off = c_off + n, s_off + m
+
+    # ------------------------------------------------------------ incremental changes
+
+    def add(self, paths: list[str | Path], progress: bool = False) -> BuildReport:
+        """Copy files into the collection folder and index only them.
+
+        A file that cannot be read is reported and not copied; a file whose content is
+        already indexed is skipped; a name already taken by another document gets a
+        suffix ("name-2.txt") rather than overwriting it.  The rest of the batch goes in.
+        """
+        started = time.perf_counter()
+        report = BuildReport()
+        with self._writing():
+            index = self.index.copy()
+            prepared = []
+            known = {d.sha256: d.name for d in index.documents.values()}
+            for path in map(Path, paths):
+                try:
+                    doc = read_document(path, name=safe_name(path.name))
+                except DocumentError as err:
+                    report.skipped.append(str(err))
+                    continue
+                if doc.sha256 in known:
+                    report.skipped.append(f"{path.name}: same content as {known[doc.sha256]}, indexed once")
+                    continue
+                doc.name = free_name(self.docs, doc.name, index)
+                _copy_atomically(path, self.docs / doc.name)
+                known[doc.sha256] = doc.name
+                prepared.append(prepare_document(doc, index.chunking))
+            self._embed_and_add(index, prepared, progress)
+            report.added = [p.entry.name for p in prepared]
+            report.chunks_embedded = sum(len(p.chunks) for p in prepared)
+            self._commit(index, report, started)
+        return report
+
+    def remove(self, names: list[str]) -> BuildReport:
+        """Take documents out of the index and move their files to the folder's .trash/."""
+        started = time.perf_counter()
+        report = BuildReport()
+        with self._writing():
+            index = self.index.copy()
+            present = [n for n in names if n in index.documents or n in index.skipped]
+            report.skipped = [f"{n}: not in the collection" for n in names if n not in present]
+            index.remove_documents(set(present))
+            for name in present:
+                index.skipped.pop(name, None)
+                source = self.docs / name
+                if source.exists():
+                    trash = self.docs / ".trash"
+                    trash.mkdir(exist_ok=True)
+                    source.replace(trash / f"{int(time.time())}-{name}")
+            report.removed = present
+            self._commit(index, report, started)
+        return report
+
+    def refresh(self, progress: bool = False) -> BuildReport:
+        """Re-scan the collection folder: index new and changed files, drop deleted ones."""
+        started = time.perf_counter()
+        report = BuildReport()
+        with self._writing():
+            index = self.index.copy()
+            on_disk = {p.name: p for p in list_documents(self.docs)}
+            hashes = {name: _file_sha256(path) for name, path in on_disk.items()}
+            known = {n: d.sha256 for n, d in index.documents.items()} | dict(index.skipped)
+            gone = {n for n in known if n not in on_disk}
+            changed = {n for n in known if n in on_disk and hashes[n] != known[n]}
+            index.remove_documents(gone | changed)
+            for name in gone | changed:
+                index.skipped.pop(name, None)
+            report.removed = sorted(gone)
+            prepared = []
+            content = {d.sha256: d.name for d in index.documents.values()}
+            for name in sorted(set(on_disk) - (set(known) - changed)):
+                try:
+                    doc = read_document(on_disk[name])
+                except DocumentError as err:
+                    report.skipped.append(str(err))
+                    index.skipped[name] = hashes[name]
+                    continue
+                if doc.sha256 in content:
+                    report.skipped.append(f"{name}: same content as {content[doc.sha256]}, indexed once")
+                    index.skipped[name] = doc.sha256
+                    continue
+                content[doc.sha256] = name
+                prepared.append(prepare_document(doc, index.chunking))
+            self._embed_and_add(index, prepared, progress)
+            report.added = [p.entry.name for p in prepared]
+            report.chunks_embedded = sum(len(p.chunks) for p in prepared)
+            self._commit(index, report, started)
+        return report
+
+    @contextmanager
+    def _writing(self):
+        """One writer at a time: a thread lock here, a file lock across processes."""
+        from filelock import FileLock
+
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self.docs.mkdir(parents=True, exist_ok=True)
+        with self._write_lock, FileLock(str(self.index_dir / ".lock"), timeout=LOCK_TIMEOUT_S):
+            yield
+
+    def _commit(self, index: Index, report: BuildReport, started: float) -> None:
+        report.seconds = time.perf_counter() - started
+        if report.added or report.removed or index.skipped != self.index.skipped:
+            index.built_at = time.time()
+            save_index(index, self.index_dir)
+            self._use(index)
 
     def _use(self, index: Index) -> None:
         """Swap in a new index; questions in flight finish on the old one."""
@@ -261,6 +383,32 @@ def staleness(docs: Path, index_dir: Path, model: str) -> str | None:
                  (("new", new), ("removed", gone), ("changed", changed)) if names]
         return "the documents changed (" + "; ".join(parts) + ")"
     return None
+
+
+def safe_name(name: str) -> str:
+    """A file name that cannot leave the collection folder: no path, no control characters."""
+    name = Path(name.replace("\\", "/")).name
+    name = re.sub(r"[\x00-\x1f<>:\"|?*/]", "_", name).strip(" .")
+    stem, dot, suffix = name.rpartition(".")
+    if not stem:
+        stem, suffix = name or "document", "txt"
+    return f"{stem[:120]}.{suffix.lower()[:8]}"
+
+
+def free_name(folder: Path, name: str, index: Index) -> str:
+    """``name``, or ``stem-2.ext``, ``stem-3.ext``… if a document already has it."""
+    stem, _, suffix = name.rpartition(".")
+    candidate, n = name, 1
+    while (folder / candidate).exists() or candidate in index.documents:
+        n += 1
+        candidate = f"{stem}-{n}.{suffix}"
+    return candidate
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
 
 
 def _file_sha256(path: Path) -> str:

@@ -76,8 +76,9 @@ ORG = re.compile(
     r"[\u4e00-\u9fffA-Za-z（）()]{2,24}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|药业|大学|学院|医院|研究院|研究所|"
     r"委员会|管委会|办公室|中心|协会|银行|工厂|厂|局|委|院|所|部|社区|合作社)"
 )
-ENUMERATION = re.compile(r"[^，。；、：:！？\s]{1,20}(?:、[^，。；、：:！？\s]{1,20})+(?:(?:和|及|以及|与)[^，。；、：:！？\s]{1,20})?(?:等)?|"
-                         r"[^，。；、：:！？\s和及与]{1,15}(?:和|及|与)[^，。；、：:！？\s和及与]{1,15}")
+_ITEM = r"[^，。；、：:！？,;!?\s]"
+ENUMERATION = re.compile(rf"{_ITEM}{{1,20}}(?:、{_ITEM}{{1,20}})+(?:(?:和|及|以及|与){_ITEM}{{1,20}})?|"
+                         rf"[^，。；、：:！？,;!?\s和及与]{{1,15}}(?:和|及|与)[^，。；、：:！？,;!?\s和及与]{{1,15}}")
 _TRIM = "，。；、：:！？,.;!? 　的了是为在由有被将把于和与及并也都就还等"
 
 
@@ -141,25 +142,51 @@ def _content_words(text: str) -> list[str]:
     return [t for t in tokenize(text) if len(t) > 1 or not t.isascii()]
 
 
+def _left_anchor(context: str, sentence: str) -> int:
+    """End of the longest tail of ``context`` found in the sentence (else of its last content
+    word found there); -1 when nothing of it is there."""
+    context = context.rstrip(_TRIM)
+    for length in range(len(context), 1, -1):
+        pos = sentence.find(context[-length:])
+        if pos >= 0:
+            return pos + length
+    for word in reversed(_content_words(context)):
+        pos = sentence.find(word)
+        if pos >= 0:
+            return pos + len(word)
+    return -1
+
+
+def _right_anchor(context: str, sentence: str, after: int) -> int:
+    """Start of the longest head of ``context`` found in the sentence after ``after``; -1 if none."""
+    context = context.lstrip(_TRIM)
+    for length in range(len(context), 1, -1):
+        pos = sentence.find(context[:length], after)
+        if pos >= 0:
+            return pos
+    for word in _content_words(context):
+        pos = sentence.find(word, after)
+        if pos >= 0:
+            return pos
+    return -1
+
+
 def answer_slot(question: str, sentence: str) -> tuple[int, int]:
     """Where in the sentence the answer should stand: after the words that precede the
     question word, before the words that follow it.  Returns (start, end) in the sentence."""
     m = WH_WORDS.search(question)
     if not m:
         return 0, len(sentence)
-    left = [w for w in _content_words(question[:m.start()]) if w in sentence]
-    right = [w for w in _content_words(question[m.end():]) if w in sentence]
-    left_end = max((sentence.rfind(w) + len(w) for w in left), default=-1)
-    right_starts = [sentence.find(w, max(left_end, 0)) for w in right]
-    right_starts = [s for s in right_starts if s >= 0]
-    right_start = min(right_starts, default=-1)
+    question = question.rstrip("？?。！! ")
+    left_end = _left_anchor(question[:m.start()], sentence)
+    right_start = _right_anchor(question[m.end():], sentence, max(left_end, 0))
     if left_end >= 0 and right_start > left_end:
         return left_end, right_start
     if left_end >= 0:
-        stop = re.search(r"[，。；！？]", sentence[left_end:])
+        stop = re.search(r"[，。；！？,;]", sentence[left_end:])
         return left_end, left_end + (stop.start() if stop and stop.start() > 0 else len(sentence) - left_end)
     if right_start > 0:
-        clause = max(sentence.rfind(c, 0, right_start) for c in "，。；：")
+        clause = max(sentence.rfind(c, 0, right_start) for c in "，。；：,;")
         return clause + 1, right_start
     return 0, len(sentence)
 
@@ -169,7 +196,14 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
     if kind == "sentence":
         return Span(0, len(sentence), "sentence")
     slot_start, slot_end = answer_slot(question, sentence)
-    candidates = [s for s in typed_spans(sentence, pos, kind) if not _inside_question(sentence[s.start:s.end], question)]
+    candidates = []
+    for span in typed_spans(sentence, pos, kind):
+        # A candidate that runs over the slot's edge is cut there ("人参产品涵盖|药品、食品…").
+        start = slot_start if span.start < slot_start < span.end - 1 else span.start
+        end = slot_end if span.start + 1 < slot_end < span.end and kind == "list" else span.end
+        start, end = _trim(sentence, start, end)
+        if end > start and not _inside_question(sentence[start:end], question):
+            candidates.append(Span(start, end, kind))
     if candidates:
         def distance(span: Span) -> tuple:
             inside = span.start >= slot_start and span.end <= slot_end + 2
@@ -177,8 +211,10 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
                                        abs(span.start - slot_start))
             return (not inside, gap, span.start - slot_start if inside else 0, -(span.end - span.start))
         return min(candidates, key=distance)
+    # No span of the asked type: a short slot can still name a thing ("…的提案是|《关于…》|"),
+    # but a number, a date or a name that is not there is not guessed.
     start, end = _trim(sentence, slot_start, slot_end)
-    if 0 < end - start <= 30 and (start, end) != (0, len(sentence)):
+    if kind in ("what", "title", "list") and 0 < end - start <= 30 and (start, end) != (0, len(sentence)):
         return Span(start, end, kind)
     return Span(0, len(sentence), "sentence")
 
@@ -223,6 +259,7 @@ class Reader:
         total = float(weights.sum())
         if total <= 0:
             return 0.0
+        text = text.lower()
         return float(sum(w for word, w in zip(words, weights) if word in text) / total)
 
     def score_sentences(self, question: str, passages: list[Passage], query_vector: np.ndarray | None,
@@ -249,7 +286,8 @@ class Reader:
 
     def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
         """Years, numbers, titles and names in the question that the passage does not contain."""
-        context = passage.title + passage.text
+        context = (passage.title + passage.text).lower()
+        question = question.lower()
         keys = re.findall(r"[0-9]{2,}", question) + [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + \
             [m.group()[1:-1] for m in QUOTED.finditer(question)]
         return [k for k in keys if k not in context]

@@ -1,0 +1,116 @@
+"""Reflow and chunking on the five seed documents: exact offsets, whole sentences, titles."""
+from pathlib import Path
+
+import pytest
+
+from assistant.chunking import (CLOSERS, MAX_CHUNK_CHARS, SENTENCE_END, chunk_document, reflow,
+                                sentence_spans)
+from assistant.documents import read_document
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(scope="module", params=SEEDS, ids=lambda p: p.name[:3])
+def seed(request):
+    doc = read_document(request.param)
+    clean, chunks = chunk_document(doc.text, doc.name)
+    return doc, clean, chunks
+
+
+def test_there_are_five_seeds():
+    assert len(SEEDS) == 5
+
+
+def test_every_chunk_is_an_exact_slice_of_the_clean_text(seed):
+    _, clean, chunks = seed
+    assert chunks
+    for chunk in chunks:
+        assert clean[chunk.start:chunk.end] == chunk.text
+
+
+def _starts_at_boundary(clean: str, start: int) -> bool:
+    before = clean[:start].rstrip(CLOSERS)
+    return start == 0 or clean[start - 2:start] == "\n\n" or before[-1:] in SENTENCE_END
+
+
+def _ends_at_boundary(clean: str, end: int) -> bool:
+    return end == len(clean) or clean[end:end + 2] == "\n\n" or clean[:end].rstrip(CLOSERS)[-1:] in SENTENCE_END
+
+
+def test_no_chunk_starts_or_ends_mid_sentence(seed):
+    _, clean, chunks = seed
+    for chunk in chunks:
+        if len(chunk.text) > MAX_CHUNK_CHARS:
+            continue                      # only a sentence longer than the limit may be cut
+        assert _starts_at_boundary(clean, chunk.start), chunk.text[:30]
+        assert _ends_at_boundary(clean, chunk.end), chunk.text[-30:]
+
+
+def test_chunks_respect_the_size_limit(seed):
+    _, _, chunks = seed
+    assert max(len(c.text) for c in chunks) <= MAX_CHUNK_CHARS + 80   # headings ride along
+    # Hard-wrapped fragments are joined: no tiny chunk stands alone unless its article is tiny.
+    assert sum(len(c.text) < 30 for c in chunks) <= 1
+
+
+def test_hard_wrapped_lines_are_joined():
+    doc = read_document(SEEDS[0])
+    clean, paragraphs = reflow(doc.text)
+    # Seed 000 breaks every ~29 characters mid-sentence; the reflowed paragraphs are whole.
+    assert "延边州医药制造业实现工业总产值30亿元，同比增长0.6%" in clean
+    body = [p for p in paragraphs if p.kind == "body"]
+    assert all(p.text.rstrip(CLOSERS)[-1] in SENTENCE_END + "摄图" for p in body)
+
+
+def test_words_broken_across_lines_are_rejoined():
+    doc = read_document(SEEDS[1])
+    clean, _ = reflow(doc.text)
+    assert "延边朝药工业信息化建设" in clean          # "延边朝药工\n\n业信息化" in the file
+
+
+def test_full_width_spaces_and_markdown_marks_are_cleaned():
+    clean, paragraphs = reflow("# 标题一\n\n　　第一段的内容。\n\n## ——副标题\n\n正文  有  空格。\n")
+    assert "　" not in clean and "#" not in clean
+    assert [p.kind for p in paragraphs] == ["heading", "body", "heading", "body"]
+    assert "正文 有 空格。" in clean
+
+
+def test_titles_come_from_headings_and_news_leads():
+    doc = read_document(SEEDS[1])
+    _, chunks = chunk_document(doc.text, doc.name)
+    assert chunks[0].title.startswith("稳中有进 量增质升")
+    assert any(c.title.startswith("延吉市") for c in chunks)
+    doc0 = read_document(SEEDS[0])
+    _, chunks0 = chunk_document(doc0.text, doc0.name)
+    titles = {c.title for c in chunks0}
+    assert "延吉市：持续推进“绿美延吉”行动" in titles
+    # An article that opens with "本报讯" and no headline is titled by its first clause.
+    assert any(t.startswith("今年以来，延边州始终将巩固拓展脱贫攻坚成果") for t in titles)
+
+
+def test_a_heading_belongs_to_the_paragraph_it_titles():
+    doc = read_document(SEEDS[0])
+    _, chunks = chunk_document(doc.text, doc.name)
+    heading_chunk = next(c for c in chunks if c.text.startswith("延吉市：持续推进"))
+    assert "本报讯（记者相文雅）" in heading_chunk.text
+
+
+def test_paragraph_numbers_increase(seed):
+    _, _, chunks = seed
+    numbers = [c.paragraph for c in chunks]
+    assert numbers == sorted(numbers) and numbers[0] >= 1
+
+
+def test_sentence_spans_keep_closing_quotes():
+    text = "他说：“日子越过越有盼头了。”随后离开。没有句号的结尾"
+    spans = [text[s:e] for s, e in sentence_spans(text)]
+    assert spans == ["他说：“日子越过越有盼头了。”", "随后离开。", "没有句号的结尾"]
+
+
+def test_overlong_paragraph_is_split_at_sentence_ends():
+    paragraph = "".join(f"第{i}句话讲的是一件很长很长很长很长很长的事情。" for i in range(40))
+    clean, chunks = chunk_document(paragraph, "long.txt")
+    assert len(chunks) > 1
+    for chunk in chunks:
+        assert len(chunk.text) <= MAX_CHUNK_CHARS
+        assert chunk.text.endswith("。")
