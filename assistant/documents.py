@@ -1,18 +1,55 @@
 """Read files from disk into Documents: raw bytes -> decoded text, with a clear error when that fails.
 
-This module only decodes.  Reflowing hard-wrapped lines into paragraphs is the job of
-``chunking.py``; a Document keeps the file's text exactly as decoded so that nothing is lost.
+Formats: plain text (.txt, .md), web pages (.html, .htm: visible text only), Word (.docx:
+paragraphs and tables, in document order) and PDF (.pdf: the text layer; a scanned PDF
+without one is refused with a message saying so).
+
+Plain text and web pages may be in UTF-8 (with or without BOM), UTF-16 (with BOM),
+GB18030/GBK/GB2312 or Big5.  Detection goes from the surest to the least sure: a BOM,
+then strict UTF-8, then strict GB18030 and Big5; when both of those decode (common for
+short texts) the one that reads as real Chinese wins (dictionary words and character
+frequencies of jieba, after Traditional -> Simplified conversion); charset-normalizer is
+the last resort for anything else.  The encoding used is kept in ``Document.encoding``.
+
+This module only decodes and extracts.  Reflowing hard-wrapped lines into paragraphs is
+the job of ``chunking.py``; a Document keeps the extracted text as it is, so that nothing
+is lost (web page and Word headings are written as Markdown ``#`` lines, which reflow
+recognizes as headings).
 """
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-# The formats this version reads.  Others fail with a DocumentError that says so.
-TEXT_SUFFIXES = (".txt", ".md")
+PLAIN_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+# Every format this version reads; others fail with a DocumentError that says so.
+SUPPORTED_SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + (".docx", ".pdf")
+TEXT_SUFFIXES = SUPPORTED_SUFFIXES          # the historical name: "the suffixes list_documents picks up"
 # A document larger than this is refused rather than embedded for minutes (about 1,500 seed pages).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+
+# What a common file of another kind starts with, to say what a misnamed file really is.
+_MAGIC = (
+    (b"%PDF-", "a PDF file"),
+    (b"PK\x03\x04", "a ZIP archive (a Word, Excel or other Office file?)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc/.xls: save it as .docx)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "a program"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+)
+_HINTS = {".doc": "save it as .docx", ".wps": "save it as .docx", ".xls": "save the text as .txt",
+          ".xlsx": "save the text as .txt", ".rtf": "save it as .docx or .txt", ".pptx": "save the text as .txt"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 class DocumentError(ValueError):
@@ -25,7 +62,7 @@ class Document:
 
     name: str
     text: str
-    encoding: str
+    encoding: str        # the text encoding detected, or the format ("docx", "pdf") for binary formats
     sha256: str          # of the raw bytes: the identity of the file's content
 
     @property
@@ -37,43 +74,175 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
-    """Decode a text file's bytes; return (text, encoding).
+# ---------------------------------------------------------------- encodings
 
-    UTF-8 with or without BOM is read directly; anything else is refused with a message
-    (binary data, or another encoding, which a later version will detect).
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "utf-32"),
+    (b"\xff\xfe", "utf-16", "utf-16"),
+    (b"\xfe\xff", "utf-16", "utf-16"),
+)
+# Candidates tried strictly after UTF-8, in order of preference on a tie.
+_CJK_CODECS = (("gb18030", ("gb18030",)), ("big5", ("big5", "cp950")))
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Decode a text file's bytes; return (text, encoding) or raise DocumentError.
+
+    Order: BOM, strict UTF-8, strict GB18030 / Big5 (arbitrated when both decode), then
+    charset-normalizer.  Empty and binary files are refused with the reason.
     """
     if not data.strip():
         raise DocumentError(f"{name}: the file is empty")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _check_text(data.decode(codec, errors="strict").lstrip("\ufeff"), name), label
+            except UnicodeDecodeError as err:
+                raise DocumentError(f"{name}: starts with a {label.upper()} mark but is not valid "
+                                    f"{label.upper()} (byte {err.start})") from None
+    what = _sniff(data)
+    if what:
+        raise DocumentError(f"{name}: looks like {what}, not text")
+    if b"\x00" in data[:8192]:
         raise DocumentError(f"{name}: looks like a binary file, not text")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     try:
-        return data.decode("utf-8", errors="strict"), "utf-8"
-    except UnicodeDecodeError as err:
-        raise DocumentError(
-            f"{name}: not valid UTF-8 (byte {err.start}); save it as UTF-8 and add it again"
-        ) from None
+        return _check_text(data.decode("utf-8", errors="strict"), name), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    decoded = {}
+    for label, codecs in _CJK_CODECS:
+        for codec in codecs:
+            try:
+                decoded[label] = data.decode(codec, errors="strict")
+                break
+            except UnicodeDecodeError:
+                continue
+    if len(decoded) == 2:
+        scores = {label: chinese_plausibility(text) for label, text in decoded.items()}
+        # GB18030 wins ties: this assistant is for mainland (Simplified) documents first.
+        label = "big5" if scores["big5"] > scores["gb18030"] + 0.05 else "gb18030"
+        return _check_text(decoded[label], name), label
+    if decoded:
+        label, text = next(iter(decoded.items()))
+        return _check_text(text, name), label
+    text, encoding = _charset_normalizer(data, name)
+    return _check_text(text, name), encoding
 
+
+def _check_text(text: str, name: str) -> str:
+    """Refuse decoded text that is mostly control characters (a binary file that happened to decode)."""
+    sample = text[:20000]
+    if sample and len(_CONTROL.findall(sample)) > max(8, 0.01 * len(sample)):
+        raise DocumentError(f"{name}: looks like a binary file, not text")
+    return text
+
+
+def _sniff(data: bytes) -> str | None:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    return None
+
+
+def _charset_normalizer(data: bytes, name: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.3:
+        raise DocumentError(f"{name}: the text encoding could not be recognized "
+                            "(tried UTF-8, UTF-16, GB18030 and Big5); save it as UTF-8 and add it again")
+    return str(best), best.encoding
+
+
+_CHAR_LOGFREQ: dict[str, float] | None = None
+_t2s_converter = None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified, character for character where possible (OpenCC t2s).
+
+    OpenCC may map a phrase to one of another length in rare cases; callers that need
+    offsets must not rely on the result's length.
+    """
+    global _t2s_converter
+    if _t2s_converter is None:
+        import opencc
+
+        _t2s_converter = opencc.OpenCC("t2s")
+    return _t2s_converter.convert(text)
+
+
+def chinese_plausibility(text: str, sample_chars: int = 3000) -> float:
+    """How much ``text`` reads like real Chinese, about 0 (noise) to 2 (fluent text).
+
+    The share of its Han characters inside jieba dictionary words of two or more
+    characters, plus the mean log frequency of its characters (scaled to about 0..1),
+    minus the share of characters a mis-decoding typically produces (kana, bopomofo,
+    private use, box drawing, Greek and Cyrillic, rare Han extensions).  Traditional text
+    is converted to Simplified first, so both scripts are judged by the same dictionary.
+    """
+    global _CHAR_LOGFREQ
+    from .lexical import _load_jieba
+
+    jieba = _load_jieba()
+    sample = to_simplified(text[:sample_chars])
+    if _CHAR_LOGFREQ is None:
+        freq = jieba.dt.FREQ
+        top = math.log(max(freq.get("的", 1), 2))
+        _CHAR_LOGFREQ = {w: math.log(f + 1) / top for w, f in freq.items() if len(w) == 1 and f > 0}
+    han = [c for c in sample if "\u4e00" <= c <= "\u9fff"]
+    odd = sum(1 for c in sample if _is_odd(c))
+    visible = sum(1 for c in sample if not c.isspace()) or 1
+    if not han:
+        return -odd / visible
+    in_words = sum(len(w) for w in jieba.cut(sample, HMM=False)
+                   if len(w) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in w))
+    unigram = sum(_CHAR_LOGFREQ.get(c, 0.0) for c in han) / len(han)
+    return in_words / len(han) + unigram - 3.0 * odd / visible
+
+
+def _is_odd(c: str) -> bool:
+    o = ord(c)
+    return (0x3040 <= o <= 0x312F or 0xE000 <= o <= 0xF8FF or 0x2500 <= o <= 0x259F
+            or 0x0370 <= o <= 0x04FF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+            or 0xAC00 <= o <= 0xD7AF or 0x3200 <= o <= 0x33FF or 0xFE10 <= o <= 0xFE4F
+            or 0x2460 <= o <= 0x24FF or o == 0xFFFD)
+
+
+# ---------------------------------------------------------------- formats
 
 def read_document(path: str | Path, name: str | None = None) -> Document:
     """Read one file into a Document, or raise DocumentError with a clear reason."""
     path = Path(path)
     name = name or path.name
-    if path.suffix.lower() not in TEXT_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        hint = f" ({_HINTS[suffix]})" if suffix in _HINTS else ""
         raise DocumentError(
-            f"{name}: unsupported format {path.suffix or '(no extension)'}; "
-            f"supported: {', '.join(TEXT_SUFFIXES)}"
+            f"{name}: unsupported format {path.suffix or '(no extension)'}{hint}; "
+            f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
         )
     try:
+        if not path.is_file():
+            raise DocumentError(f"{name}: not a file" if path.exists() else f"{name}: no such file")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise DocumentError(f"{name}: too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
         data = path.read_bytes()
     except OSError as err:
-        raise DocumentError(f"{name}: cannot read the file ({err.strerror})") from None
-    text, encoding = decode_bytes(data, name)
+        raise DocumentError(f"{name}: cannot read the file ({err.strerror or err})") from None
+    if not data.strip():
+        raise DocumentError(f"{name}: the file is empty")
+    if suffix == ".docx":
+        text, encoding = docx_text(data, name), "docx"
+    elif suffix == ".pdf":
+        text, encoding = pdf_text(data, name), "pdf"
+    elif suffix in HTML_SUFFIXES:
+        text, encoding = html_document_text(data, name)
+    else:
+        text, encoding = decode_bytes(data, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DocumentError(f"{name}: the file has no text")
@@ -81,11 +250,227 @@ def read_document(path: str | Path, name: str | None = None) -> Document:
 
 
 def list_documents(folder: str | Path) -> list[Path]:
-    """The readable files of a collection folder, sorted by name (hidden files skipped)."""
+    """The files of a collection folder in a supported format, sorted by name (hidden files skipped)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DocumentError(f"{folder}: no such folder")
     return sorted(
         p for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in TEXT_SUFFIXES
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
     )
+
+
+def unsupported_files(folder: str | Path) -> list[Path]:
+    """Visible files of the folder that list_documents leaves out (for ``index status``)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and p.suffix.lower() not in SUPPORTED_SUFFIXES)
+
+
+# ----- HTML
+
+_HTML_DROP = {"script", "style", "nav", "noscript", "template", "iframe", "svg", "canvas", "head",
+              "button", "select", "option", "textarea", "input", "form", "footer", "object", "embed"}
+_HTML_BLOCK = {"p", "div", "section", "article", "main", "header", "aside", "blockquote", "pre",
+               "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr",
+               "figure", "figcaption", "address", "hr", "center", "details", "summary", "caption",
+               "h1", "h2", "h3", "h4", "h5", "h6", "body", "html"}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+                  "big5": "big5", "big5-hkscs": "big5hkscs", "x-big5": "big5"}
+
+
+def html_document_text(data: bytes, name: str) -> tuple[str, str]:
+    """A web page's visible text and the encoding it was read with."""
+    text = encoding = None
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        declared = _META_CHARSET.search(data[:4096])
+        if declared:
+            label = declared.group(1).decode("ascii", "replace").lower()
+            codec = _CODEC_ALIASES.get(label, label)
+            try:
+                text, encoding = data.decode(codec, errors="strict"), codec
+            except (LookupError, UnicodeDecodeError):
+                text = None                  # a wrong declaration: detect instead
+    if text is None:
+        text, encoding = decode_bytes(data, name)
+    return html_to_text(text), encoding
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page: scripts, styles, navigation and forms dropped; each block
+    element (paragraph, list item, table row, heading...) on its own line, headings as ``#`` lines."""
+    from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
+
+    soup = BeautifulSoup(html, "html.parser")
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = _join_inline("".join(current))
+        current.clear()
+        if line:
+            lines.append(line)
+
+    def walk(node, pre: bool = False) -> None:
+        for child in node.children:
+            if isinstance(child, (Comment, Doctype)):
+                continue
+            if isinstance(child, NavigableString):
+                if type(child) is not NavigableString:      # CData, ProcessingInstruction, ...
+                    continue
+                text = str(child)
+                if pre:
+                    parts = text.split("\n")
+                    for i, part in enumerate(parts):
+                        if i:
+                            flush()
+                        current.append(part)
+                else:
+                    current.append(text)
+                continue
+            if not isinstance(child, Tag):
+                continue
+            tag = child.name.lower()
+            if tag in _HTML_DROP or child.get("hidden") is not None or \
+                    "display:none" in (child.get("style") or "").replace(" ", "").lower():
+                continue
+            if tag == "br":
+                flush()
+                continue
+            if tag in ("td", "th"):
+                if current and "".join(current).strip():
+                    current.append(" | ")
+                walk(child, pre)
+                continue
+            if tag == "img":
+                alt = (child.get("alt") or "").strip()
+                if alt:
+                    current.append(alt)
+                continue
+            if tag in _HTML_BLOCK:
+                flush()
+                if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                    current.append("#" * int(tag[1]) + " ")
+                walk(child, pre or tag == "pre")
+                flush()
+                continue
+            walk(child, pre)
+
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    walk(soup)
+    flush()
+    if title and not any(line.lstrip("# ").strip() == title for line in lines[:3]):
+        lines.insert(0, "# " + title)
+    return "\n\n".join(line for line in lines if line.strip("# |"))
+
+
+_CJK_CHAR = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]"
+_CJK_GAP = re.compile(rf"(?<={_CJK_CHAR})\s+(?={_CJK_CHAR})")
+
+
+def _join_inline(text: str) -> str:
+    """HTML white space: runs collapse to one space, and vanish between two Chinese characters."""
+    text = re.sub(r"[ \t\r\n\f\u00a0]+", " ", text).strip()
+    return _CJK_GAP.sub("", text)
+
+
+# ----- Word
+
+def docx_text(data: bytes, name: str) -> str:
+    """The paragraphs and tables of a .docx file in document order; headings as ``#`` lines,
+    each table row on one line with its cells separated by " | "."""
+    import zipfile
+
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise DocumentError(f"{name}: not a valid .docx file ({err})") from None
+    except Exception as err:  # noqa: BLE001 - python-docx raises many kinds on damaged files
+        raise DocumentError(f"{name}: the .docx file cannot be read ({type(err).__name__}: {err})") from None
+
+    lines: list[str] = []
+
+    def paragraph_line(p) -> str:
+        text = p.text.strip()
+        if not text:
+            return ""
+        style = (p.style.name if p.style is not None else "") or ""
+        level = re.match(r"(?:Heading|标题)\s*(\d)", style)
+        if style == "Title":
+            return "# " + text
+        return ("#" * min(int(level.group(1)), 6) + " " + text) if level else text
+
+    def table_lines(table) -> None:
+        for row in table.rows:
+            cells, seen = [], set()
+            for cell in row.cells:
+                if id(cell._tc) in seen:         # a merged cell appears once per grid column
+                    continue
+                seen.add(id(cell._tc))
+                cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+            line = " | ".join(c for c in cells if c)
+            if line:
+                lines.append(line)
+
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            line = paragraph_line(Paragraph(child, document))
+            if line:
+                lines.append(line)
+        elif tag == "tbl":
+            table_lines(Table(child, document))
+    return "\n\n".join(lines)
+
+
+# ----- PDF
+
+_PAGE_NUMBER = re.compile(r"^\s*(第\s*\d+\s*页(\s*共\s*\d+\s*页)?|[-–—]?\s*\d{1,4}\s*[-–—]?|\d+\s*/\s*\d+"
+                          r"|page\s+\d+(\s+of\s+\d+)?)\s*$", re.IGNORECASE)
+
+
+def pdf_text(data: bytes, name: str) -> str:
+    """The text layer of a PDF, page after page; bare page-number lines dropped.  Hard-wrapped
+    lines stay as they are: ``chunking.reflow`` joins them into paragraphs like the seeds'."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise DocumentError(f"{name}: the PDF is password-protected; save an unprotected copy")
+            except DocumentError:
+                raise
+            except Exception:  # noqa: BLE001 - no crypto backend, unknown algorithm
+                raise DocumentError(f"{name}: the PDF is encrypted and cannot be opened") from None
+        pages = list(reader.pages)
+    except DocumentError:
+        raise
+    except Exception as err:  # noqa: BLE001 - pypdf raises many kinds on damaged files
+        raise DocumentError(f"{name}: cannot be read as a PDF ({type(err).__name__}: {err})") from None
+    texts, failed = [], 0
+    for page in pages:
+        try:
+            text = page.extract_text() or ""
+        except Exception:  # noqa: BLE001 - one bad page should not lose the others
+            failed += 1
+            continue
+        lines = [line for line in text.split("\n") if not _PAGE_NUMBER.match(line)]
+        texts.append("\n".join(lines).strip())
+    text = "\n".join(t for t in texts if t)
+    if not text.strip():
+        if failed == len(pages) and pages:
+            raise DocumentError(f"{name}: the text of this PDF cannot be extracted")
+        raise DocumentError(f"{name}: the PDF has no text layer (a scanned image?); "
+                            "run OCR on it first or add its text as a .txt file")
+    return text

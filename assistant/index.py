@@ -33,6 +33,9 @@ from .lexical import BM25
 from .records import Chunk
 
 FORMAT_VERSION = 1
+# Every version folder has these, each with its checksum in the manifest.
+REQUIRED_FILES = frozenset({"chunks.jsonl", "documents.json", "vectors.faiss", "bm25_tf.npz", "bm25_vocab.json",
+                            "sentences.npz", "sentences_pos.json"})
 
 
 class IndexProblem(RuntimeError):
@@ -240,10 +243,13 @@ def save_index(index: Index, folder: Path) -> Path:
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         _fsync_folder(tmp)
         tmp.rename(folder / version)
-        _write_atomically(folder / "CURRENT", version)
+        _fsync_dir(folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    # From here on the new version is complete on disk; CURRENT decides which one is used.
+    _write_atomically(folder / "CURRENT", version)
+    _fsync_dir(folder)
     index.version = version
     _remove_old_versions(folder, keep=version)
     return folder / version
@@ -253,18 +259,41 @@ def _fsync_folder(folder: Path) -> None:
     for path in folder.iterdir():
         with path.open("rb") as f:
             os.fsync(f.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a folder's entries (a rename, a new file) durable; a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _remove_old_versions(folder: Path, keep: str) -> None:
+    """Delete every other version folder (and any ``v-*.tmp`` left by a killed writer).
+
+    A reader in another process that is loading the version just replaced notices that
+    CURRENT moved and loads the new one (see ``load_index``)."""
     for path in folder.iterdir():
         if path.is_dir() and path.name.startswith("v-") and path.name != keep:
             shutil.rmtree(path, ignore_errors=True)
@@ -279,30 +308,74 @@ def current_version(folder: Path) -> Path | None:
     return folder / name if name else None
 
 
-def read_manifest(folder: Path) -> dict | None:
-    version = current_version(folder)
-    if version is None or not (version / "manifest.json").is_file():
-        return None
+# A reader retries when a writer replaced the version it was reading (CURRENT moved on).
+_READ_ATTEMPTS = 5
+
+
+def _current_name(folder: Path) -> str | None:
     try:
-        return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        version = current_version(folder)
+    except (OSError, UnicodeDecodeError):
         return None
+    return version.name if version is not None else None
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The manifest of the current version, or None when there is no readable index."""
+    for _ in range(_READ_ATTEMPTS):
+        try:
+            version = current_version(folder)
+        except (OSError, UnicodeDecodeError):
+            return None
+        if version is None:
+            return None
+        try:
+            return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            if _current_name(folder) == version.name:
+                return None
+    return None
 
 
 def load_index(folder: Path) -> Index:
-    """Load the current version; raise IndexProblem if it is missing or any file is damaged."""
+    """Load the current version; raise IndexProblem if it is missing or any file is damaged.
+
+    If a writer replaces the version while it is being read (its folder is deleted under
+    the reader), the new version is loaded instead: readers never mistake an update for damage.
+    """
+    for attempt in range(_READ_ATTEMPTS):
+        before = _current_name(folder)
+        try:
+            return _load_version(folder)
+        except IndexProblem:
+            if attempt == _READ_ATTEMPTS - 1 or _current_name(folder) == before:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _load_version(folder: Path) -> Index:
     import faiss
 
-    version = current_version(folder)
-    if version is None or not version.is_dir():
+    try:
+        version = current_version(folder)
+    except (OSError, UnicodeDecodeError) as err:
+        raise IndexProblem(f"the CURRENT file of {folder} cannot be read ({err})") from None
+    if version is None:
         raise IndexProblem(f"no index in {folder}")
+    if version.parent != folder or not version.is_dir():
+        raise IndexProblem(f"the index version {version.name!r} named by {folder / 'CURRENT'} is missing")
     try:
         manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("not a JSON object")
     except (OSError, ValueError) as err:
         raise IndexProblem(f"the index manifest in {version} cannot be read ({err})") from None
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexProblem(f"index format {manifest.get('format_version')} is not {FORMAT_VERSION}")
-    for name, digest in manifest.get("checksums", {}).items():
+    checksums = manifest.get("checksums")
+    if not isinstance(checksums, dict) or not REQUIRED_FILES <= set(checksums):
+        raise IndexProblem(f"the index manifest in {version} is damaged (checksums missing)")
+    for name, digest in checksums.items():
         path = version / name
         if not path.is_file():
             raise IndexProblem(f"index file {name} is missing")
@@ -317,10 +390,26 @@ def load_index(folder: Path) -> Index:
         sentences = SentenceTable.load(version)
     except Exception as err:  # noqa: BLE001 - a damaged file of any kind
         raise IndexProblem(f"the index in {version} cannot be read ({err})") from None
+    try:
+        return _assemble(manifest, version, chunks, docs, faiss_index, bm25, sentences)
+    except IndexProblem:
+        raise
+    except Exception as err:  # noqa: BLE001 - a manifest or table that is valid JSON but wrong
+        raise IndexProblem(f"the index in {version} is inconsistent ({type(err).__name__}: {err})") from None
+
+
+def _assemble(manifest, version, chunks, docs, faiss_index, bm25, sentences) -> Index:
     vectors = faiss_index.reconstruct_n(0, faiss_index.ntotal) if faiss_index.ntotal else \
         np.zeros((0, manifest["model"]["dim"]), dtype=np.float32)
     if not (len(chunks) == len(vectors) == len(bm25)):
         raise IndexProblem("index tables disagree in length (chunks, vectors, BM25)")
+    n = len(sentences)
+    if len(sentences.pos) != n or len(sentences.start) != n or len(sentences.end) != n or \
+            (sentences.vectors is not None and len(sentences.vectors) != n) or \
+            (n and (int(sentences.chunk.max()) >= len(chunks) or int(sentences.chunk.min()) < 0)):
+        raise IndexProblem("index sentence table disagrees with the chunk table")
+    if {c.source for c in chunks} - set(docs):
+        raise IndexProblem("index chunks name documents the index does not have")
     index = Index(
         model=manifest["model"]["name"],
         dim=int(manifest["model"]["dim"]),

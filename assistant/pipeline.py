@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import chunk_document, sentence_spans
-from .documents import Document, DocumentError, list_documents, read_document
+from .documents import TEXT_SUFFIXES, Document, DocumentError, list_documents, read_document
 from .encoder import Encoder, model_name
-from .index import (DocumentEntry, Index, IndexProblem, SentenceTable, default_chunking, load_index,
-                    read_manifest, save_index)
+from .index import (DocumentEntry, Index, IndexProblem, SentenceTable, current_version, default_chunking,
+                    load_index, read_manifest, save_index)
 from .lexical import pos_tags, tokenize
 from .records import Answer, Passage
 from .retriever import Retriever
@@ -163,7 +163,8 @@ class Assistant:
 
         A file that cannot be read is reported and not copied; a file whose content is
         already indexed is skipped; a name already taken by another document gets a
-        suffix ("name-2.txt") rather than overwriting it.  The rest of the batch goes in.
+        suffix ("name-2.txt") rather than overwriting it.  A file that is already in the
+        collection folder is indexed where it is.  The rest of the batch goes in.
         """
         started = time.perf_counter()
         report = BuildReport()
@@ -171,17 +172,36 @@ class Assistant:
             index = self.index.copy()
             prepared = []
             known = {d.sha256: d.name for d in index.documents.values()}
+            folder = self.docs.resolve()
             for path in map(Path, paths):
+                in_place = path.parent.resolve() == folder and not path.name.startswith(".")
                 try:
-                    doc = read_document(path, name=safe_name(path.name))
+                    doc = read_document(path, name=path.name if in_place else safe_name(path.name))
                 except DocumentError as err:
                     report.skipped.append(str(err))
+                    if in_place and path.name not in index.documents:
+                        _remember_skipped(index, path)
                     continue
+                if in_place and doc.name in index.documents:
+                    if index.documents[doc.name].sha256 == doc.sha256:
+                        report.skipped.append(f"{doc.name}: already indexed")
+                        continue
+                    index.remove_documents({doc.name})       # edited in place: replace its entry
+                    known = {d.sha256: d.name for d in index.documents.values()}
                 if doc.sha256 in known:
                     report.skipped.append(f"{path.name}: same content as {known[doc.sha256]}, indexed once")
+                    if in_place:
+                        index.skipped[doc.name] = doc.sha256
                     continue
-                doc.name = free_name(self.docs, doc.name, index)
-                _copy_atomically(path, self.docs / doc.name)
+                if in_place:
+                    index.skipped.pop(doc.name, None)
+                else:
+                    doc.name = free_name(self.docs, doc.name, index)
+                    try:
+                        _copy_atomically(path, self.docs / doc.name)
+                    except OSError as err:
+                        report.skipped.append(f"{path.name}: cannot copy it into {self.docs} ({err.strerror or err})")
+                        continue
                 known[doc.sha256] = doc.name
                 prepared.append(prepare_document(doc, index.chunking))
             self._embed_and_add(index, prepared, progress)
@@ -190,14 +210,20 @@ class Assistant:
             self._commit(index, report, started)
         return report
 
-    def remove(self, names: list[str]) -> BuildReport:
-        """Take documents out of the index and move their files to the folder's .trash/."""
+    def remove(self, names: list[str], progress: bool = False) -> BuildReport:
+        """Take documents out of the index and move their files to the folder's .trash/.
+
+        A file that was skipped as a duplicate of a removed document is indexed in its place,
+        so that its content stays searchable.
+        """
         started = time.perf_counter()
         report = BuildReport()
         with self._writing():
             index = self.index.copy()
+            names = list(dict.fromkeys(names))
             present = [n for n in names if n in index.documents or n in index.skipped]
             report.skipped = [f"{n}: not in the collection" for n in names if n not in present]
+            gone_content = {index.documents[n].sha256 for n in present if n in index.documents}
             index.remove_documents(set(present))
             for name in present:
                 index.skipped.pop(name, None)
@@ -205,8 +231,14 @@ class Assistant:
                 if source.exists():
                     trash = self.docs / ".trash"
                     trash.mkdir(exist_ok=True)
-                    source.replace(trash / f"{int(time.time())}-{name}")
+                    source.replace(trash / f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**6:06d}-{name}")
             report.removed = present
+            # Duplicates of what was removed now carry the only copy of that content.
+            heirs = sorted(n for n, h in index.skipped.items() if h in gone_content)
+            on_disk = {n: self.docs / n for n in heirs if (self.docs / n).is_file()}
+            for name in heirs:
+                index.skipped.pop(name, None)
+            self._index_files(index, on_disk, report, progress)
             self._commit(index, report, started)
         return report
 
@@ -216,49 +248,80 @@ class Assistant:
         report = BuildReport()
         with self._writing():
             index = self.index.copy()
-            on_disk = {p.name: p for p in list_documents(self.docs)}
-            hashes = {name: _file_sha256(path) for name, path in on_disk.items()}
+            on_disk, hashes, unreadable = {}, {}, set()
+            for path in list_documents(self.docs):
+                try:
+                    hashes[path.name] = _file_sha256(path)
+                    on_disk[path.name] = path
+                except OSError as err:      # unreadable now: reported, left as it is in the index
+                    unreadable.add(path.name)
+                    report.skipped.append(f"{path.name}: cannot read the file ({err.strerror or err})")
             known = {n: d.sha256 for n, d in index.documents.items()} | dict(index.skipped)
-            gone = {n for n in known if n not in on_disk}
+            gone = {n for n in known if n not in on_disk and n not in unreadable}
             changed = {n for n in known if n in on_disk and hashes[n] != known[n]}
+            gone_content = {index.documents[n].sha256 for n in gone | changed if n in index.documents}
+            # A file skipped as a duplicate of content that is going away is looked at again.
+            heirs = {n for n, h in index.skipped.items() if h in gone_content and n in on_disk} - gone - changed
             index.remove_documents(gone | changed)
-            for name in gone | changed:
+            for name in gone | changed | heirs:
                 index.skipped.pop(name, None)
             report.removed = sorted(gone)
-            prepared = []
-            content = {d.sha256: d.name for d in index.documents.values()}
-            for name in sorted(set(on_disk) - (set(known) - changed)):
-                try:
-                    doc = read_document(on_disk[name])
-                except DocumentError as err:
-                    report.skipped.append(str(err))
-                    index.skipped[name] = hashes[name]
-                    continue
-                if doc.sha256 in content:
-                    report.skipped.append(f"{name}: same content as {content[doc.sha256]}, indexed once")
-                    index.skipped[name] = doc.sha256
-                    continue
-                content[doc.sha256] = name
-                prepared.append(prepare_document(doc, index.chunking))
-            self._embed_and_add(index, prepared, progress)
-            report.added = [p.entry.name for p in prepared]
-            report.chunks_embedded = sum(len(p.chunks) for p in prepared)
+            todo = sorted(set(on_disk) - (set(known) - changed - heirs))
+            self._index_files(index, {n: on_disk[n] for n in todo}, report, progress, hashes)
             self._commit(index, report, started)
         return report
 
+    def _index_files(self, index: Index, paths: dict[str, Path], report: BuildReport, progress: bool,
+                     hashes: dict[str, str] | None = None) -> None:
+        """Read, prepare, embed and add files that are already in the collection folder."""
+        prepared = []
+        content = {d.sha256: d.name for d in index.documents.values()}
+        for name in sorted(paths):
+            try:
+                doc = read_document(paths[name])
+            except DocumentError as err:
+                report.skipped.append(str(err))
+                _remember_skipped(index, paths[name], (hashes or {}).get(name))
+                continue
+            if doc.sha256 in content:
+                report.skipped.append(f"{name}: same content as {content[doc.sha256]}, indexed once")
+                index.skipped[name] = doc.sha256
+                continue
+            content[doc.sha256] = name
+            prepared.append(prepare_document(doc, index.chunking))
+        self._embed_and_add(index, prepared, progress)
+        report.added += [p.entry.name for p in prepared]
+        report.chunks_embedded += sum(len(p.chunks) for p in prepared)
+
     @contextmanager
     def _writing(self):
-        """One writer at a time: a thread lock here, a file lock across processes."""
+        """One writer at a time: a thread lock here, a file lock across processes.
+
+        Holding the lock, the writer first catches up with what another process may have
+        saved since this one loaded (so two writers never lose each other's changes) and
+        clears what a writer killed earlier left behind (``v-*.tmp`` folders, temp files).
+        """
         from filelock import FileLock
 
         self.index_dir.mkdir(parents=True, exist_ok=True)
         self.docs.mkdir(parents=True, exist_ok=True)
         with self._write_lock, FileLock(str(self.index_dir / ".lock"), timeout=LOCK_TIMEOUT_S):
+            _clean_leftovers(self.index_dir, self.docs)
+            on_disk = current_version(self.index_dir)
+            if on_disk is not None and on_disk.name != self.index.version:
+                try:
+                    index = load_index(self.index_dir)
+                except IndexProblem as problem:
+                    log.warning("the index on disk cannot be read (%s); writing from the one in memory", problem)
+                else:
+                    if index.model == self.index.model and index.chunking == self.index.chunking:
+                        self._use(index)
             yield
 
     def _commit(self, index: Index, report: BuildReport, started: float) -> None:
         report.seconds = time.perf_counter() - started
-        if report.added or report.removed or index.skipped != self.index.skipped:
+        if report.added or report.removed or index.skipped != self.index.skipped \
+                or current_version(self.index_dir) is None:
             index.built_at = time.time()
             save_index(index, self.index_dir)
             self._use(index)
@@ -386,29 +449,79 @@ def staleness(docs: Path, index_dir: Path, model: str) -> str | None:
 
 
 def safe_name(name: str) -> str:
-    """A file name that cannot leave the collection folder: no path, no control characters."""
+    """A file name that cannot leave the collection folder: no path, no control characters,
+    not hidden, at most about 150 bytes (Linux allows 255, and temp names add to it)."""
     name = Path(name.replace("\\", "/")).name
-    name = re.sub(r"[\x00-\x1f<>:\"|?*/]", "_", name).strip(" .")
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*/]", "_", name).strip(" .")
     stem, dot, suffix = name.rpartition(".")
     if not stem:
         stem, suffix = name or "document", "txt"
-    return f"{stem[:120]}.{suffix.lower()[:8]}"
+    suffix = suffix.lower()[:8]
+    while len(stem.encode("utf-8")) > 150:
+        stem = stem[:-1]
+    return f"{stem}.{suffix}"
 
 
 def free_name(folder: Path, name: str, index: Index) -> str:
-    """``name``, or ``stem-2.ext``, ``stem-3.ext``… if a document already has it."""
+    """``name``, or ``stem-2.ext``, ``stem-3.ext``… if a file or a document already has it."""
     stem, _, suffix = name.rpartition(".")
     candidate, n = name, 1
-    while (folder / candidate).exists() or candidate in index.documents:
+    while (folder / candidate).exists() or candidate in index.documents or candidate in index.skipped:
         n += 1
         candidate = f"{stem}-{n}.{suffix}"
     return candidate
 
 
 def _copy_atomically(source: Path, target: Path) -> None:
+    """Copy to a hidden temp file, flush it to disk, then rename: the folder never shows half a file."""
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+    try:
+        shutil.copyfile(source, tmp)
+        with tmp.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+_TEMP_FILE = re.compile(r"\.tmp-(\d+)$")
+
+
+def _clean_leftovers(index_dir: Path, docs: Path) -> None:
+    """Remove what a killed writer left: ``v-*.tmp`` folders, ``CURRENT.tmp-<pid>`` and hidden
+    ``.name.tmp-<pid>`` copies whose process is gone.  Called with the write lock held."""
+    for path in index_dir.glob("v-*.tmp"):
+        if path.is_dir():
+            log.warning("removing %s, left by an interrupted update", path.name)
+            shutil.rmtree(path, ignore_errors=True)
+    for folder, pattern in ((index_dir, "CURRENT.tmp-*"), (docs, ".*.tmp-*")):
+        for path in folder.glob(pattern):
+            m = _TEMP_FILE.search(path.name)
+            if m and path.is_file() and not _alive(int(m.group(1))):
+                path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remember_skipped(index: Index, path: Path, digest: str | None = None) -> None:
+    """Record an unreadable file of the collection folder as skipped (so it is not "new" again)."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return                      # list_documents never shows it: nothing to remember
+    try:
+        index.skipped[path.name] = digest or _file_sha256(path)
+    except OSError:
+        pass
 
 
 def _file_sha256(path: Path) -> str:

