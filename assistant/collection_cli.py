@@ -120,6 +120,9 @@ def _add(args) -> int:
             paths.extend(found)
         else:
             paths.append(path)
+    from .pipeline import resolve_path
+
+    resolve_path(args.docs).mkdir(parents=True, exist_ok=True)      # adding to a new collection starts it
     bot = _open(args)
     report = bot.add(paths, progress=sys.stderr.isatty())
     status = _print_report(report)

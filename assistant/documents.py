@@ -85,6 +85,11 @@ _BOMS = (
 )
 # Candidates tried strictly after UTF-8, in order of preference on a tie.
 _CJK_CODECS = (("gb18030", ("gb18030",)), ("big5", ("big5", "cp950")))
+# What else bytes that decode as GB18030 or Big5 may be (charset-normalizer's names).
+_OTHER_CODECS = ("shift_jis", "cp932", "euc_jp", "euc_jis", "iso2022", "euc_kr", "cp949", "cp125", "latin_1",
+                 "iso8859", "koi8", "mac_")
+# chinese_plausibility: real Chinese text scores about 1.5, mis-decoded bytes below 0.5.
+PLAUSIBLE_CHINESE = 0.8
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -119,16 +124,25 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
                 break
             except UnicodeDecodeError:
                 continue
-    if len(decoded) == 2:
-        scores = {label: chinese_plausibility(text) for label, text in decoded.items()}
-        # GB18030 wins ties: this assistant is for mainland (Simplified) documents first.
-        label = "big5" if scores["big5"] > scores["gb18030"] + 0.05 else "gb18030"
-        return _check_text(decoded[label], name), label
     if decoded:
-        label, text = next(iter(decoded.items()))
-        return _check_text(text, name), label
-    text, encoding = _charset_normalizer(data, name)
-    return _check_text(text, name), encoding
+        scores = {label: chinese_plausibility(text) for label, text in decoded.items()}
+        if len(decoded) == 2:
+            # GB18030 wins ties: this assistant is for mainland (Simplified) documents first.
+            label = "big5" if scores["big5"] > scores["gb18030"] + 0.05 else "gb18030"
+        else:
+            label = next(iter(decoded))
+        if scores[label] < PLAUSIBLE_CHINESE and sum(b >= 0x80 for b in data[:4096]) >= 24:
+            # Enough valid GB18030/Big5 bytes that do not read as Chinese: Japanese, Korean, a
+            # Western code page?  Take charset-normalizer's answer when it names one of those.
+            other = _charset_normalizer_guess(data)
+            if other is not None and other[1].replace("-", "_").lower().startswith(_OTHER_CODECS):
+                return _check_text(other[0], name), other[1]
+        return _check_text(decoded[label], name), label
+    guess = _charset_normalizer_guess(data)
+    if guess is None:
+        raise DocumentError(f"{name}: the text encoding could not be recognized "
+                            "(tried UTF-8, UTF-16, GB18030 and Big5); save it as UTF-8 and add it again")
+    return _check_text(guess[0], name), guess[1]
 
 
 def _check_text(text: str, name: str) -> str:
@@ -146,13 +160,13 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def _charset_normalizer(data: bytes, name: str) -> tuple[str, str]:
+def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's best reading, or None when it finds nothing that is not noise."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None or best.chaos > 0.3:
-        raise DocumentError(f"{name}: the text encoding could not be recognized "
-                            "(tried UTF-8, UTF-16, GB18030 and Big5); save it as UTF-8 and add it again")
+        return None
     return str(best), best.encoding
 
 
@@ -301,7 +315,8 @@ def html_document_text(data: bytes, name: str) -> tuple[str, str]:
 
 def html_to_text(html: str) -> str:
     """Visible text of an HTML page: scripts, styles, navigation and forms dropped; each block
-    element (paragraph, list item, table row, heading...) on its own line, headings as ``#`` lines."""
+    element (paragraph, list item, heading...) on its own line, headings as ``#`` lines; a list of
+    short items as one enumeration, a data table one line per row (see ``table_lines``)."""
     from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
     soup = BeautifulSoup(html, "html.parser")
@@ -340,10 +355,18 @@ def html_to_text(html: str) -> str:
             if tag == "br":
                 flush()
                 continue
+            if tag == "table" and _is_data_table(child):
+                flush()
+                lines.extend(table_lines(_html_table_rows(child)))
+                continue
+            if tag in ("ul", "ol") and _is_short_list(child):
+                flush()
+                lines.append(_join_items([_join_inline(li.get_text(" ")) for li in child.find_all("li")]))
+                continue
             if tag in ("td", "th"):
-                if current and "".join(current).strip():
-                    current.append(" | ")
+                flush()                      # a layout table: each cell is a block
                 walk(child, pre)
+                flush()
                 continue
             if tag == "img":
                 alt = (child.get("alt") or "").strip()
@@ -360,11 +383,73 @@ def html_to_text(html: str) -> str:
             walk(child, pre)
 
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    walk(soup)
-    flush()
+    try:
+        walk(soup)
+        flush()
+    except RecursionError:                  # absurdly deep nesting: plain text, one line per string
+        for tag in soup.find_all(list(_HTML_DROP)):
+            tag.decompose()
+        lines = [_join_inline(t) for t in soup.get_text("\n").split("\n")]
     if title and not any(line.lstrip("# ").strip() == title for line in lines[:3]):
         lines.insert(0, "# " + title)
     return "\n\n".join(line for line in lines if line.strip("# |"))
+
+
+def _own_rows(table) -> list:
+    """The rows of this table, not of tables nested in it."""
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+
+
+def _html_table_rows(table) -> list[list[str]]:
+    return [[_join_inline(cell.get_text(" ")) for cell in tr.find_all(["td", "th"], recursive=False)]
+            for tr in _own_rows(table)]
+
+
+def _is_data_table(table) -> bool:
+    """A table of short cells (figures, names) rather than a page laid out with a table."""
+    if table.find("table") is not None:
+        return False
+    rows = _html_table_rows(table)
+    cells = [c for row in rows for c in row if c]
+    return len(rows) >= 2 and bool(cells) and max(len(c) for c in cells) <= 80
+
+
+def _is_short_list(node) -> bool:
+    from .chunking import ends_sentence
+
+    items = [_join_inline(li.get_text(" ")) for li in node.find_all("li")]
+    return bool(items) and node.find(["ul", "ol", "table"]) is None and \
+        all(item and len(item) < 32 and not ends_sentence(item) for item in items)
+
+
+def _join_items(items: list[str]) -> str:
+    """Short list items as one enumeration: "项目一；项目二；项目三。"."""
+    return "；".join(i for i in items if i) + "。"
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table as text: one line per data row, each cell named by its column header
+    ("指标：产值；数值：30亿元。"), so that a row reads as a sentence on its own.
+    A table of one row or one column gives one line per cell."""
+    from .chunking import ends_sentence
+
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        return []
+    if len(rows) == 1 or max(len(row) for row in rows) == 1:
+        return [cell for row in rows for cell in row if cell]
+    header, lines = rows[0], []
+    for row in rows[1:]:
+        parts = []
+        for i, cell in enumerate(row):
+            if not cell:
+                continue
+            name = header[i] if i < len(header) else ""
+            parts.append(f"{name}：{cell}" if name and name != cell else cell)
+        if parts:
+            line = "；".join(parts)
+            lines.append(line if ends_sentence(line) else line + "。")
+    return lines
 
 
 _CJK_CHAR = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]"
@@ -381,7 +466,7 @@ def _join_inline(text: str) -> str:
 
 def docx_text(data: bytes, name: str) -> str:
     """The paragraphs and tables of a .docx file in document order; headings as ``#`` lines,
-    each table row on one line with its cells separated by " | "."""
+    each table row as one line (see ``table_lines``)."""
     import zipfile
 
     try:
@@ -407,27 +492,30 @@ def docx_text(data: bytes, name: str) -> str:
             return "# " + text
         return ("#" * min(int(level.group(1)), 6) + " " + text) if level else text
 
-    def table_lines(table) -> None:
+    def add_table(table) -> None:
+        rows = []
         for row in table.rows:
             cells, seen = [], set()
             for cell in row.cells:
                 if id(cell._tc) in seen:         # a merged cell appears once per grid column
+                    cells.append("")
                     continue
                 seen.add(id(cell._tc))
                 cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
-            line = " | ".join(c for c in cells if c)
-            if line:
-                lines.append(line)
+            rows.append(cells)
+        lines.extend(table_lines(rows))
 
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            line = paragraph_line(Paragraph(child, document))
-            if line:
-                lines.append(line)
-        elif tag == "tbl":
-            table_lines(Table(child, document))
+    try:
+        for child in document.element.body.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                line = paragraph_line(Paragraph(child, document))
+                if line:
+                    lines.append(line)
+            elif tag == "tbl":
+                add_table(Table(child, document))
+    except Exception as err:  # noqa: BLE001 - a damaged part of an otherwise valid file
+        raise DocumentError(f"{name}: the .docx file cannot be read ({type(err).__name__}: {err})") from None
     return "\n\n".join(lines)
 
 

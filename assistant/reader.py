@@ -35,14 +35,14 @@ W_RANK = 0.1
 W_TYPE = 0.2
 # Abstention: a logistic model over Reader.evidence(), fitted on the dev split (answerable vs
 # unanswerable) by bench/calibrate_reader.py, which also picks the threshold.
-# Fitted 2026-11-24 on the 144 dev questions: abstains on 37.5% of the unanswerable ones with
-# 4.7% wrong abstentions on the answerable ones (the 5% cap sets the threshold).
+# Fitted 2026-11-24 on the 144 dev questions (retrieval blend 0.9): abstains on 37.5% of the
+# unanswerable ones with 4.7% wrong abstentions on the answerable ones (the 5% cap sets the threshold).
 CONFIDENCE_WEIGHTS = {
-    "sentence_score": 0.421, "cosine": 0.127, "sentence_coverage": 0.242, "passage_coverage": 1.348,
-    "fit": -0.156, "unknown_words": 0.144, "rarest_missing": -1.831, "missing_key_terms": -1.242,
+    "sentence_score": 0.489, "cosine": 0.141, "sentence_coverage": 0.261, "passage_coverage": 1.372,
+    "fit": -0.167, "unknown_words": 0.172, "rarest_missing": -1.822, "missing_key_terms": -1.231,
 }
-CONFIDENCE_BIAS = 0.012
-ABSTAIN_BELOW = 0.367
+CONFIDENCE_BIAS = -0.136
+ABSTAIN_BELOW = 0.366
 
 # ---------------------------------------------------------------- question types
 

@@ -6,6 +6,7 @@ the bookkeeping, not the model, in seconds; the equivalence test uses the real m
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -521,8 +522,6 @@ def _damage(index_dir: Path, how: str) -> str:
         (version / "sentences.npz").unlink()
         return "missing"
     if how == "no checksums":
-        import json
-
         manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
         del manifest["checksums"]
         (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -605,6 +604,7 @@ def test_random_updates_equal_a_full_rebuild(encoder, tmp_path):
             (docs / rng.choice(present)).unlink()
             bot.refresh()
         log_.append(op)
+    assert {"add", "remove", "edit", "delete"} <= set(log_), log_     # the seed exercises every kind
     assert staleness(docs, index, encoder.name) is None, log_
     full = Assistant(docs, tmp_path / "full", encoder, _empty_index(encoder))
     full.build(progress=False)
@@ -627,3 +627,89 @@ def test_random_updates_equal_a_full_rebuild(encoder, tmp_path):
         got = _snapshot(candidate, questions)
         bad = [key for key in want if not _same_ranking(got[key], want[key])]
         assert not bad, (log_, bad[:2])
+
+
+# ---------------------------------------------------------------- the `assistant index` command
+
+def index_cli(monkeypatch, capsys, fake, *argv: str) -> tuple[int, str, str]:
+    """Run `assistant index ...` in this process with the fake encoder; (exit status, stdout, stderr)."""
+    import argparse
+
+    from assistant import cli
+    from assistant.collection_cli import add_index_parser
+
+    monkeypatch.setattr("assistant.encoder.Encoder", lambda model=None, **kwargs: fake)
+    if "index" in getattr(cli, "COMMANDS", {}):
+        code = cli.main(["index", *argv])
+    else:                                   # not registered in cli.py yet: the same parser, on its own
+        parser = argparse.ArgumentParser(prog="assistant")
+        add_index_parser(parser.add_subparsers(dest="command", required=True))
+        args = parser.parse_args(["index", *argv])
+        code = args.func(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def index_command(*argv: str) -> list[str]:
+    """The command line of `assistant index ...` as a separate process."""
+    from assistant import cli
+
+    if "index" in getattr(cli, "COMMANDS", {}):
+        return [sys.executable, "-m", "assistant", "index", *argv]
+    shim = ("import sys, argparse\nfrom assistant.collection_cli import add_index_parser\n"
+            "p = argparse.ArgumentParser(prog='assistant')\n"
+            "add_index_parser(p.add_subparsers(dest='command', required=True))\n"
+            "a = p.parse_args(sys.argv[1:])\nsys.exit(a.func(a))")
+    return [sys.executable, "-c", shim, "index", *argv]
+
+
+def test_index_commands_add_status_update_remove(collection, tmp_path, monkeypatch, capsys):
+    bot = collection
+    where = ["--docs", str(bot.docs), "--index", str(bot.index_dir), "--model", bot.encoder.name]
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "good.txt").write_text(small_doc(30), encoding="utf-8")
+    (incoming / "big5.txt").write_bytes("琿春市的海產品加工企業有35家，產品銷往全國各地。".encode("big5"))
+    (incoming / "empty.txt").write_bytes(b"")
+    (incoming / "binary.txt").write_bytes(bytes(range(256)))
+    shutil.copyfile(bot.docs / "doc0.txt", incoming / "copy.txt")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "page.html").write_text("<html><body><p>龙井市的苹果梨远近闻名。</p></body></html>", encoding="utf-8")
+
+    code, out, err = index_cli(monkeypatch, capsys, bot.encoder, "add", *sorted(map(str, incoming.iterdir())),
+                               str(folder), *where)
+    assert code == 1                                               # some files were refused ...
+    assert "added: good.txt" in out and "added: big5.txt" in out and "added: page.html" in out   # ... the rest went in
+    assert "skipped: copy.txt: same content as doc0.txt, indexed once" in out
+    assert "refused: empty.txt: the file is empty" in err and "refused: binary.txt: looks like a binary file" in err
+    assert "index: 6 documents" in out
+
+    code, out, err = index_cli(monkeypatch, capsys, bot.encoder, "status", *where)
+    assert code == 0 and "documents:  6" in out and "up to date" in out
+    assert "big5.txt  [big5," in out and "encodings:  big5 1, utf-8 5" in out
+
+    (bot.docs / "later.md").write_text("# 后来\n\n安图县的矿泉水年产量不断提高。\n", encoding="utf-8")
+    (bot.docs / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    code, out, err = index_cli(monkeypatch, capsys, bot.encoder, "status", *where)
+    assert "STALE" in out and "later.md" in out
+
+    code, out, err = index_cli(monkeypatch, capsys, bot.encoder, "update", *where)
+    assert code == 1 and "indexed: later.md" in out and "refused: broken.pdf: cannot be read as a PDF" in err
+    code, out, err = index_cli(monkeypatch, capsys, bot.encoder, "update", *where)
+    assert code == 0 and "nothing to update" in out
+
+    code, out, err = index_cli(monkeypatch, capsys, bot.encoder, "status", "--json", *where)
+    status = json.loads(out)
+    assert status["stale"] is None and status["documents"] == 7
+    assert list(status["skipped"]) == ["broken.pdf"] and "cannot be read as a PDF" in status["skipped"]["broken.pdf"]
+
+    code, out, err = index_cli(monkeypatch, capsys, bot.encoder, "remove", "good.txt", "nothing.txt", *where)
+    assert code == 1 and "removed: good.txt" in out and "nothing.txt: not in the collection" in err
+    assert "good.txt" not in load_index(bot.index_dir).documents
+
+    # the status command as its own process: no model is loaded for it
+    result = subprocess.run(index_command("status", "--brief", *where), cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "documents:  6" in result.stdout and "broken.pdf: cannot be read as a PDF" in result.stdout
