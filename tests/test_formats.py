@@ -412,7 +412,7 @@ def script_conversion_measurement(encoder=None) -> dict:
     for doc_script, q_script, convert in conditions:
         conv = to_simplified if convert else same
         chunks = corpora[doc_script]
-        bm25 = BM25.from_tokens([tokenize(conv(c.title + " " + c.text)) for c in chunks])
+        bm25 = BM25.from_tokens([tokenize(conv(c.title + " " + c.text), simplify=convert) for c in chunks])
         gold_text = [to_simplified(c.text) for c in chunks]
         modes = {"lexical": []}
         if encoder is not None:
@@ -422,7 +422,7 @@ def script_conversion_measurement(encoder=None) -> dict:
             qv = encoder.encode_queries([conv(q) for q in ask[q_script]])
             modes.update({"dense": [], "hybrid": []})
         for i, (q, gold) in enumerate(zip(ask[q_script], questions)):
-            lexical = bm25.scores(tokenize(conv(q)))
+            lexical = bm25.scores(tokenize(conv(q), simplify=convert))
             rankings = {"lexical": [int(r) for r in top_rows(lexical, 5) if lexical[r] > 0]}
             if encoder is not None:
                 dense = dense_cache[doc_script, convert] @ qv[i]

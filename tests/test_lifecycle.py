@@ -52,7 +52,9 @@ class FakeEncoder:
     def encode_queries(self, texts):
         return self.encode_passages(texts)
 '''
-exec(FAKE_ENCODER_SOURCE)          # defines FakeEncoder here; subprocesses get the same source
+_fake_namespace: dict = {}
+exec(FAKE_ENCODER_SOURCE, _fake_namespace)      # subprocesses get the same source
+FakeEncoder = _fake_namespace["FakeEncoder"]
 
 CHILD_SOURCE = '''
 import os, signal, sys, time
