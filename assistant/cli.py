@@ -14,14 +14,7 @@ import logging
 import sys
 
 from .collection_cli import add_index_parser, cmd_index
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--docs", default="seeds", help="folder of documents (default: seeds)")
-    parser.add_argument("--index", default="embeddings", help="index folder (default: embeddings)")
-    parser.add_argument("--model", default=None,
-                        help="sentence-transformers model: local directory or hub name "
-                             "(default: $ASSISTANT_MODEL or the bundled multilingual-e5-small)")
+from .collection_cli import common_options as _common
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--docs", default="seeds", help="folder of documents (default: seeds)")
     parser.add_argument("--index", default="embeddings", help="index folder (default: embeddings)")
     parser.add_argument("--model", default=None,
@@ -34,18 +34,18 @@ def add_index_parser(subparsers) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="index_command", required=True)
 
     p = sub.add_parser("add", help="copy files into the collection and index only them")
-    _common(p)
+    common_options(p)
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders whose supported files to add")
 
     p = sub.add_parser("remove", help="take documents out of the collection (files go to .trash/)")
-    _common(p)
+    common_options(p)
     p.add_argument("names", nargs="+", metavar="NAME", help="document names as listed by `index status`")
 
     p = sub.add_parser("update", help="re-scan the folder: index new and changed files, drop deleted ones")
-    _common(p)
+    common_options(p)
 
     p = sub.add_parser("status", help="documents, chunks, skipped files, model, update time, staleness")
-    _common(p)
+    common_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--verify", action="store_true", help="also check every index file against its checksum")
     p.add_argument("--brief", action="store_true", help="leave out the list of documents")
@@ -252,7 +252,7 @@ def _status(args) -> int:
     print("encodings:  " + ", ".join(f"{k} {v}" for k, v in sorted(status["encodings"].items(), key=str)))
     print(f"state:      {'up to date' if status['stale'] is None else 'STALE: ' + status['stale']}")
     if status.get("stale"):
-        print("            run `assistant index update` (or `assistant build --full` after a model change)")
+        print("            run `assistant index update` (or `assistant build --full` after a model or chunking change)")
     if status["writer_active"]:
         print("writer:     an update is in progress")
     if status.get("leftovers"):
