@@ -35,13 +35,14 @@ W_RANK = 0.1
 W_TYPE = 0.2
 # A sentence with a span of the asked type beats a better-scored one without, within this margin.
 FIT_MARGIN = 0.15
-# Abstention: a logistic model over four of Reader.evidence()'s features, fitted on the dev
+# Abstention: a logistic model over six of Reader.evidence()'s features, fitted on the dev
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
 # threshold: the highest that keeps wrong abstentions on answerable dev questions <= 5%.
 # Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 2.235, "missing_key_terms": -1.304, "sentence_score": 0.955, "cosine": 0.218}
-CONFIDENCE_BIAS = -2.956
-ABSTAIN_BELOW = 0.373
+CONFIDENCE_WEIGHTS = {"passage_coverage": 2.086, "missing_key_terms": -1.550, "sentence_score": 1.034, "cosine": 0.182,
+                      "unit_missing": -1.584, "role_missing": -1.872}
+CONFIDENCE_BIAS = -2.558
+ABSTAIN_BELOW = 0.442
 
 # ---------------------------------------------------------------- question types
 
@@ -50,7 +51,7 @@ QUESTION_TYPES: list[tuple[str, re.Pattern]] = [
     ("time", re.compile(r"哪一年|哪年|何时|什么时候|什么时间|哪一天|哪天|几月|哪个月|何年|什么日期|哪一季度|哪个季度|年份|几号")),
     ("list", re.compile(r"哪些|哪几|有什么.{0,4}和|分别是")),
     ("quantity", re.compile(r"多少|几[个家名项户次倍座所处条种位支只台辆场批类件万亿千百]|几成|多大|多高|多长|多重|多远|多深|多宽|多久|比例|占比|百分之|增速|增幅|比重|几")),
-    ("person", re.compile(r"谁|哪位|什么人|哪个人|姓名|名字")),
+    ("person", re.compile(r"谁|哪位|什么人|哪个人(?![参口])|姓名|名字")),
     ("org", re.compile(r"哪[家个所]?(?:公司|单位|部门|机构|企业|学校|大学|学院|医院|组织|团体|银行|集团|政府|局)|什么(?:公司|单位|部门|机构|企业|组织)|哪家")),
     ("place", re.compile(r"哪里|在哪|何地|何处|什么地方|哪个?(?:县|市|省|国家|地区|城市|镇|乡|村|区|地方|国)|哪国|位于")),
     ("title", re.compile(r"什么(?:书|文件|方案|报告|称号|荣誉|品牌|活动|主题|口号|工程|行动|项目|名称|证书|认证|提案|建议|模式|机制|政策|奖)|叫什么|称为什么|名为")),
@@ -199,7 +200,7 @@ def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
         if not any(re.search(r"[0-9]", sentence[a:b]) for a, b in found):
             # With no date in figures, jieba's time words (今年, 一季度...) are the candidates;
             # with one, they are only parts of it ("1月8日|上午").
-            found += _pos_spans(pos, ("t",))
+            found += [(a, b) for a, b in _pos_spans(pos, ("t",)) if b - a >= 2]
     elif kind == "person":
         credit = PHOTO_CREDIT.match(sentence)
         found = [credit.span(1)] if credit else _person_spans(sentence, pos)
@@ -416,6 +417,9 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
         named = head_noun_spans(question, sentence, pos, kind)
         if named:
             candidates = named
+    if kind == "time":
+        unit = asked_unit(question, kind)
+        candidates = [c for c in candidates if unit and unit in sentence[c.start:c.end]] or candidates
     if kind == "quantity":
         unit = _asked_unit(question)
         if unit != "年":
@@ -469,6 +473,48 @@ def _asked_unit(question: str) -> str:
     return "元" if m.group(1) == "钱" else m.group(1)
 
 
+_ASKED_TIME_UNIT = [(re.compile(r"哪一?年|何年|年份"), "年"), (re.compile(r"哪一?天|几号|什么日期|几月几日"), "日"),
+                    (re.compile(r"几月|哪个月|哪一?月"), "月")]
+
+
+def asked_unit(question: str, kind: str) -> str:
+    """The unit the answer must carry, when the question names one: 多少亩 -> 亩, 哪一年 -> 年."""
+    if kind == "quantity":
+        return _asked_unit(question)
+    if kind == "time":
+        for pattern, unit in _ASKED_TIME_UNIT:
+            if pattern.search(question):
+                return unit
+    return ""
+
+
+def role_missing(question: str, kind: str, sentence: str) -> bool:
+    """A who-question names a role ("…的院长是谁", "董事长是谁") that the sentence does not mention."""
+    from .lexical import pos_tags
+
+    if kind != "person" or PHOTO_QUESTION.search(question):
+        return False
+    m = WH_WORDS.search(question)
+    if not m:
+        return False
+    for token in reversed(pos_tags(question[:m.start()])):
+        word, _, flag = token.rpartition("/")
+        if word in ("的", "是", "叫", "为", "现任", "担任"):
+            continue
+        return flag.startswith("n") and not flag.startswith("nr") and len(word) >= 2 and word not in sentence
+    return False
+
+
+def unit_missing(question: str, kind: str, sentence: str, pos: list[str]) -> bool:
+    """The question names a unit (亩, 户, 年...) and no candidate span of the sentence has it."""
+    unit = asked_unit(question, kind)
+    if not unit:
+        return False
+    units = {unit, "号"} if unit == "日" else {unit}
+    return not any(any(u in sentence[sp.start:sp.end] for u in units) for sp in typed_spans(sentence, pos, kind)
+                   if not _inside_question(sentence[sp.start:sp.end], question))
+
+
 _ASKED_LEVEL = re.compile(r"(?:哪个|哪一个|哪座|哪|什么)(省|市|县|州|镇|乡|村|区|街道|社区)")
 
 
@@ -494,6 +540,8 @@ def span_fit(question: str, kind: str, sentence: str, pos: list[str]) -> float:
         markers = CAUSE_MARKERS if re.search(r"为什么|为何|原因|何以", question) else MEANS_MARKERS
         return 1.0 if markers.search(sentence) and not HEADING.match(sentence) else 0.0
     spans = [sp for sp in typed_spans(sentence, pos, kind) if not _inside_question(sentence[sp.start:sp.end], question)]
+    if spans and unit_missing(question, kind, sentence, pos):
+        return 0.25
     if kind in ("place", "org", "list", "what", "title"):
         spans += head_noun_spans(question, sentence, pos, kind)
     if not spans:
@@ -611,6 +659,9 @@ class Reader:
             "unknown_words": float(sum(w for w, d in zip(weights, df) if d == 0) / total),
             "rarest_missing": float(max(missing_idf, default=0.0) / (weights.max() if weights.size else 1.0)),
             "missing_key_terms": float(bool(self.missing_key_terms(question, passage))),
+            "role_missing": float(role_missing(question, question_type(question), self.sentence_text(best))),
+            "unit_missing": float(unit_missing(question, question_type(question), self.sentence_text(best),
+                                               self.index.sentences.pos[best.row])),
         }
 
     @staticmethod
