@@ -39,16 +39,16 @@ FIT_MARGIN = 0.15
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
 # threshold: the highest that keeps wrong abstentions on answerable dev questions <= 5%.
 # Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 2.086, "missing_key_terms": -1.550, "sentence_score": 1.034, "cosine": 0.182,
-                      "unit_missing": -1.584, "role_missing": -1.872}
-CONFIDENCE_BIAS = -2.558
-ABSTAIN_BELOW = 0.442
+CONFIDENCE_WEIGHTS = {"passage_coverage": 2.074, "missing_key_terms": -1.548, "sentence_score": 1.078, "cosine": 0.186,
+                      "unit_missing": -1.580, "role_missing": -1.872}
+CONFIDENCE_BIAS = -2.620
+ABSTAIN_BELOW = 0.441
 
 # ---------------------------------------------------------------- question types
 
 QUESTION_TYPES: list[tuple[str, re.Pattern]] = [
     ("sentence", re.compile(r"为什么|为何|怎么样|怎样|如何|怎么|什么原因|原因是|何以|什么意义|什么作用|什么影响|做了什么|采取了?什么")),
-    ("time", re.compile(r"哪一年|哪年|何时|什么时候|什么时间|哪一天|哪天|几月|哪个月|何年|什么日期|哪一季度|哪个季度|年份|几号")),
+    ("time", re.compile(r"哪几年|哪一年|哪年|何时|什么时候|什么时间|哪一天|哪天|几月|哪个月|何年|什么日期|哪一季度|哪个季度|年份|几号")),
     ("list", re.compile(r"哪些|哪几|有什么.{0,4}和|分别是")),
     ("quantity", re.compile(r"多少|几[个家名项户次倍座所处条种位支只台辆场批类件万亿千百]|几成|多大|多高|多长|多重|多远|多深|多宽|多久|比例|占比|百分之|增速|增幅|比重|几")),
     ("person", re.compile(r"谁|哪位|什么人|哪个人(?![参口])|姓名|名字")),
@@ -85,6 +85,7 @@ PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|[0-9]{4}年")
 PHOTO_CREDIT = re.compile(r"^\s*([\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})*)\s*(?:摄|摄影)\s*$")
 PHOTO_QUESTION = re.compile(r"照片|图片|配图|摄影|拍摄|拍的|谁拍|摄")
 BOOK_TITLE = re.compile(r"《[^》]{1,60}》")
+TITLE_RUN = re.compile(r"(?:《[^》]{1,60}》[、和及与]?){2,}")
 QUOTED = re.compile(r"[“\"「][^”\"」]{1,40}[”\"」]")
 _ITEM = r"[^，。；、：:！？,;!?\s]"
 ENUMERATION = re.compile(rf"{_ITEM}{{1,20}}(?:、{_ITEM}{{1,20}})+(?:(?:和|及|以及|与){_ITEM}{{1,20}})?|"
@@ -182,6 +183,10 @@ def _person_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
             e = tokens[k + 1][1]
         elif len(word) == 2 and k > 0 and tokens[k - 1][2] in SURNAMES and word[0] not in SURNAMES:
             s = tokens[k - 1][0]
+        elif len(word) == 2 and word[0] in SURNAMES and k + 1 < len(tokens) and len(tokens[k + 1][2]) == 1 and \
+                tokens[k + 1][3] in ("x", "zg", "ng", "nr", "n", "ag", "g") and "\u4e00" <= tokens[k + 1][2] <= "\u9fff" \
+                and (k + 2 >= len(tokens) or tokens[k + 2][3][:1] in ("v", "x", "p", "c", "u", "d")):
+            e = tokens[k + 1][1]        # "王禹/nr 喆/x 提出" -> 王禹喆
         spans.append((s, e))
     return spans
 
@@ -209,7 +214,7 @@ def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
     elif kind == "org":
         found = _name_runs(sentence, pos, ORG_SUFFIX) + _pos_spans(pos, ("nt",))
     elif kind == "list":
-        found = [m.span() for m in ENUMERATION.finditer(sentence)]
+        found = [m.span() for m in ENUMERATION.finditer(sentence)] + [m.span() for m in TITLE_RUN.finditer(sentence)]
     elif kind in ("title", "what"):
         found = [m.span() for m in BOOK_TITLE.finditer(sentence)] + [m.span() for m in QUOTED.finditer(sentence)]
     spans = {(s, e) for s, e in found if e > s}
@@ -332,7 +337,7 @@ def _candidates(question: str, kind: str, sentence: str, pos: list[str], slot: S
         if kind in ("person", "org", "place") and any(s <= span.start and span.end <= e for s, e in titles):
             continue        # a name inside a 《》 title is part of the title, not the answer
         # A candidate that runs over the slot's edge is cut there ("人参产品涵盖|药品、食品…").
-        start = slot.start if span.start < slot.start < span.end - 1 else span.start
+        start = slot.start if span.start < slot.start < span.end - 1 and kind == "list" else span.start
         end = slot.end if span.start + 1 < slot.end < span.end and kind == "list" else span.end
         start, end = _trim(sentence, start, end)
         if end > start and not _inside_question(sentence[start:end], question):
@@ -342,7 +347,8 @@ def _candidates(question: str, kind: str, sentence: str, pos: list[str], slot: S
 
 _HEAD_WH = re.compile(r"哪(?:一个|个|家|座|所|些|几个|几家|几|一)?|什么")
 _NAME_TOKEN = ("n", "ns", "nr", "nz", "nt", "j", "eng", "a", "b", "l", "vn")
-_GENERIC_HEADS = {"样", "时候", "时间", "地方", "意义", "作用", "东西", "问题", "方面", "内容", "情况", "人"}
+_GENERIC_HEADS = {"样", "时候", "时间", "地方", "意义", "作用", "东西", "问题", "方面", "内容", "情况", "人", "单位", "部门",
+                  "机构", "组织"}
 
 
 def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> list[Span]:
@@ -358,12 +364,21 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
     if not m:
         return []
     rest = re.split(r"[的？?，,。！!]", question[m.end():], maxsplit=1)[0][:16]
-    heads, text = [], ""
+    # The noun phrase after the question word ends at the first preposition, adverb, particle
+    # or conjunction ("哪家|企业|在经营…"); its head noun may come with or without its
+    # modifiers ("人参相关|产业园" -> 产业园): every piece of it that ends in a noun counts.
+    words: list[tuple[str, str]] = []
     for token in pos_tags(rest) if rest else []:
         word, _, flag = token.rpartition("/")
-        text += word
+        verb = flag.startswith("v") and not flag.startswith("vn")
+        if flag[:1] in ("p", "d", "u", "c", "r") or verb and all(w in _GENERIC_HEADS for w, _ in words):
+            break           # "哪个|单位|担任党委书记": a bare type word ends before the verb
+        words.append((word, flag))
+    heads = []
+    for j, (word, flag) in enumerate(words):
         if flag.startswith(("n", "j", "eng")) or PLACE_SUFFIX.fullmatch(word) or ORG_SUFFIX.fullmatch(word):
-            heads.append(text)
+            for i in range(j + 1):
+                heads.append("".join(w for w, _ in words[i:j + 1]))
     heads = [h for h in heads if h in sentence and h not in _GENERIC_HEADS]
     if not heads:
         return []
@@ -389,6 +404,11 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
                 break
         while start < occurrence.start() and sentence[start] in "，。；、：:！？,.;!? 　（(":
             start += 1
+        # A name does not begin with a verbal noun ("加快|建设|东山口岸" -> 东山口岸).
+        for t_start, t_end, word, flag in tokens:
+            if t_start == start and flag == "vn" and t_end < occurrence.start():
+                start = t_end
+                break
         if start < occurrence.start():
             spans.append((start, occurrence.end()))
     if kind == "list":
@@ -403,10 +423,33 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
     return [Span(s, e, kind) for s, e in spans if not _inside_question(sentence[s:e], question)]
 
 
+_JI = re.compile(r"(第)?几([\u4e00-\u9fff]{1,3})")
+
+
+def counted_spans(question: str, sentence: str) -> list[Span]:
+    """"几连增" -> 七连增, "第几位" -> 第三位: the question's own words around 几, with a
+    number in its place."""
+    m = _JI.search(question)
+    if not m:
+        return []
+    prefix = m.group(1) or ""
+    # A bare measure word ("几个", "几年") is left to the quantity and time spans.
+    for length in range(len(m.group(2)), 0 if prefix else 1, -1):
+        suffix = re.escape(m.group(2)[:length])
+        found = [Span(x.start(), x.end(), "quantity") for x in
+                 re.finditer(rf"{prefix}(?:[一二两三四五六七八九十百千万]+|[0-9]+){suffix}", sentence)]
+        if found:
+            return found
+    return []
+
+
 def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
     """The answer span inside the sentence (the whole sentence when no span type fits)."""
     if kind == "sentence":
         return Span(0, len(sentence), "sentence")
+    counted = counted_spans(question, sentence)
+    if counted:
+        return counted[0]
     slot = find_slot(question, sentence)
     candidates = _candidates(question, kind, sentence, pos, slot)
     if slot.alternative is not None and not any(slot.start <= c.start and c.end <= slot.end + 2 for c in candidates):
@@ -449,7 +492,7 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
             # Inside the slot, the answer stands next to the anchored edge: just before the
             # right-hand words when the slot has them ("设立|21个|“高效办成一件事”专窗"), else
             # just after the left-hand ones.
-            edge = (slot_end - span.end if slot.right_anchored else span.start - slot_start) if inside else 0
+            edge = (abs(slot_end - span.end) if slot.right_anchored else span.start - slot_start) if inside else 0
             return (not inside, gap, edge, -(span.end - span.start))
         return min(candidates, key=distance)
     # No span of the asked type: a short slot can still name a thing ("…的提案是|《关于…》|"),
@@ -539,6 +582,8 @@ def span_fit(question: str, kind: str, sentence: str, pos: list[str]) -> float:
         # that names a means.
         markers = CAUSE_MARKERS if re.search(r"为什么|为何|原因|何以", question) else MEANS_MARKERS
         return 1.0 if markers.search(sentence) and not HEADING.match(sentence) else 0.0
+    if counted_spans(question, sentence):
+        return 1.0
     spans = [sp for sp in typed_spans(sentence, pos, kind) if not _inside_question(sentence[sp.start:sp.end], question)]
     if spans and unit_missing(question, kind, sentence, pos):
         return 0.25

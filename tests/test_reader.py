@@ -88,3 +88,71 @@ def test_odd_questions_get_a_sensible_reply(bot, question):
 def test_module_level_ask(bot, monkeypatch):
     monkeypatch.setattr(assistant, "_default", bot)
     assert assistant.ask("敦化市设立了多少个“高效办成一件事”专窗？").text == "21个"
+
+
+# ---------------------------------------------------------------- span rules on made-up sentences
+
+def _span(question, sentence):
+    from assistant.lexical import pos_tags
+
+    span = pick_span(question, question_type(question), sentence, pos_tags(sentence))
+    return sentence[span.start:span.end]
+
+
+def test_number_next_to_the_words_after_the_question_word():
+    # "几个…窗口": the count stands just before the thing counted, not at the start of the slot.
+    assert _span("和平区开了几个“一窗通办”窗口？", "和平区联合12个部门，设立9个“一窗通办”窗口，方便群众。") == "9个"
+    # "…服务站 56个": in a list of "thing + count", the count right after the thing.
+    assert _span("商务局新建了多少个村级服务站？", "商务局新建县级中心2个,乡镇中心7个,村级服务站48个,实现全覆盖。") == "48个"
+
+
+def test_repeated_anchor_takes_the_occurrence_with_more_context():
+    sentence = "重点培育年营业收入超10亿元企业3家，超亿元企业12家。"
+    assert _span("计划培育年营业收入超亿元的企业多少家？", sentence) == "12家"
+
+
+def test_rate_questions_want_a_percentage():
+    sentence = "全市工业总产值80亿元，同比增长3.5%。"
+    assert _span("全市工业总产值比去年涨了多少？", sentence) == "3.5%"
+
+
+def test_years_are_not_amounts():
+    sentence = "村集体收入由2018年的不足5万元增长至20万元。"
+    assert _span("村集体收入现在有多少？", sentence) != "2018年"
+
+
+def test_head_noun_builds_the_name():
+    assert _span("上半年直播卖了100万元的是哪个村？", "通过电商中心,清河县南湾村大力推进直播,上半年销售额100万元。").endswith("南湾村")
+    assert _span("方案要加快推进哪个医美小镇的建设？", "加快推进和平医美小镇建设，重点培育企业。") == "和平医美小镇"
+    assert _span("要加快建设哪些口岸的专用道路？", "加快建设东山口岸、西河口岸专用道路。") == "东山口岸、西河口岸"
+
+
+def test_reversed_anchor_finds_the_organization_before_the_title():
+    sentence = "会上，市政协委员、北方大学工学院党委书记李明带来的提案是《关于组建研究院的建议》。"
+    assert _span("李明在哪个单位担任党委书记？", sentence) == "北方大学工学院"
+
+
+def test_counted_words_around_ji():
+    assert _span("粮食产量实现了几连增？", "粮食产量40亿斤，实现“五连增”。") == "五连增"
+    assert _span("经济总量在全省排第几位？", "经济总量晋升全省第二位。") == "第二位"
+
+
+def test_dates_beat_jieba_time_words():
+    assert _span("采摘节是哪天开幕的？", "7月20日,持续10天的第三届采摘节开幕。") == "7月20日"
+
+
+def test_photo_credit_answers_who_took_the_photo(bot):
+    # The seeds print credits as "郎鹏 摄" lines under captions.
+    answer = bot.ask("马川子乡耕地鸟瞰那张照片是谁拍的？")
+    assert answer.found and answer.text == "郎鹏"
+
+
+def test_units_and_roles_the_sentence_lacks():
+    from assistant.lexical import pos_tags
+    from assistant.reader import role_missing, unit_missing
+
+    sentence = "太平村共有130多户村民，其中有80%村民种植黑木耳。"
+    assert unit_missing("太平村有多少亩耕地？", "quantity", sentence, pos_tags(sentence))
+    assert not unit_missing("太平村有多少户村民？", "quantity", sentence, pos_tags(sentence))
+    assert role_missing("北方大学工学院的院长是谁？", "person", "北方大学工学院党委书记李明")
+    assert not role_missing("北方大学工学院的党委书记是谁？", "person", "北方大学工学院党委书记李明")
