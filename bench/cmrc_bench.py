@@ -151,7 +151,8 @@ def answers(bot, questions) -> dict:
     em = f1 = contain = found = 0.0
     by_type = defaultdict(lambda: defaultdict(float))
     lat = []
-    for q in questions:
+    halves = {"even": defaultdict(float), "odd": defaultdict(float)}
+    for i, q in enumerate(questions):
         t = time.perf_counter()
         a = bot.ask(q["question"])
         lat.append(time.perf_counter() - t)
@@ -165,16 +166,27 @@ def answers(bot, questions) -> dict:
         t_["f1"] += f
         t_["contain"] += c
         t_["found"] += a.found
+        h = halves["even" if i % 2 == 0 else "odd"]
+        h["n"] += 1
+        h["em"] += e
+        h["f1"] += f
+        h["contain"] += c
     n = len(questions)
     lat.sort()
     result = {"exact_match": 100 * em / n, "f1": 100 * f1 / n, "sentence_contains_gold": contain / n,
               "answered": found / n, "p50_ms": lat[n // 2] * 1000, "p95_ms": lat[int(n * 0.95)] * 1000,
               "by_type": {k: {"n": int(v["n"]), "em": 100 * v["em"] / v["n"], "f1": 100 * v["f1"] / v["n"],
                               "sentence_contains_gold": v["contain"] / v["n"], "answered": v["found"] / v["n"]}
-                          for k, v in sorted(by_type.items(), key=lambda kv: -kv[1]["n"])}}
+                          for k, v in sorted(by_type.items(), key=lambda kv: -kv[1]["n"])},
+              # The reader's sentence weights were tuned on the even questions (bench/tune_reader.py).
+              "halves": {k: {"n": int(v["n"]), "em": 100 * v["em"] / max(v["n"], 1), "f1": 100 * v["f1"] / max(v["n"], 1),
+                             "sentence_contains_gold": v["contain"] / max(v["n"], 1)} for k, v in halves.items()}}
     print(f"answers: EM {result['exact_match']:.1f}  F1 {result['f1']:.1f}  sentence contains gold "
           f"{result['sentence_contains_gold']:.3f}  answered {result['answered']:.3f}  "
           f"(ask p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms)")
+    for k, v in result["halves"].items():
+        print(f"  {k} questions ({'tuning' if k == 'even' else 'held out'}): EM {v['em']:.1f}  F1 {v['f1']:.1f}  "
+              f"sentence contains gold {v['sentence_contains_gold']:.3f}")
     print("| type | n | EM | F1 | sentence has gold | answered |\n|---|---|---|---|---|---|")
     for k, v in result["by_type"].items():
         print(f"| {k} | {v['n']} | {v['em']:.1f} | {v['f1']:.1f} | {v['sentence_contains_gold']:.3f} | {v['answered']:.3f} |")
