@@ -19,6 +19,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -361,18 +362,15 @@ _GENERIC_HEADS = {"样", "时候", "时间", "地方", "意义", "作用", "东�
                   "机构", "组织"}
 
 
-def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> list[Span]:
-    """Names built on the noun the question asks about: "哪个|村" -> 满河村, "哪个|重点开发开放
-    试验区" -> 延吉—长白重点开发开放试验区, "哪些|口岸" -> 双日峰口岸、圈河口岸.
-
-    The head noun is the longest run of the question's words after the question word that the
-    sentence contains (ending in a noun); the name is that noun with the name-like tokens that
-    stand before it in the sentence."""
+@functools.lru_cache(maxsize=1024)
+def _question_heads(question: str) -> tuple[str, ...]:
+    """The pieces of the noun phrase after the question word that end in a noun (see
+    head_noun_spans); computed once per question."""
     from .lexical import pos_tags
 
     m = _HEAD_WH.search(question)
     if not m:
-        return []
+        return ()
     rest = re.split(r"[的？?，,。！!]", question[m.end():], maxsplit=1)[0][:16]
     # The noun phrase after the question word ends at the first preposition, adverb, particle
     # or conjunction ("哪家|企业|在经营…"); its head noun may come with or without its
@@ -389,7 +387,17 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
         if flag.startswith(("n", "j", "eng")) or PLACE_SUFFIX.fullmatch(word) or ORG_SUFFIX.fullmatch(word):
             for i in range(j + 1):
                 heads.append("".join(w for w, _ in words[i:j + 1]))
-    heads = [h for h in heads if h in sentence and h not in _GENERIC_HEADS]
+    return tuple(h for h in heads if h not in _GENERIC_HEADS)
+
+
+def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> list[Span]:
+    """Names built on the noun the question asks about: "哪个|村" -> 满河村, "哪个|重点开发开放
+    试验区" -> 延吉—长白重点开发开放试验区, "哪些|口岸" -> 双日峰口岸、圈河口岸.
+
+    The head noun is the longest run of the question's words after the question word that the
+    sentence contains (ending in a noun); the name is that noun with the name-like tokens that
+    stand before it in the sentence."""
+    heads = [h for h in _question_heads(question) if h in sentence]
     if not heads:
         return []
     head = max(heads, key=len)
@@ -433,6 +441,28 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
     return [Span(s, e, kind) for s, e in spans if not _inside_question(sentence[s:e], question)]
 
 
+def reason_span(question: str, sentence: str) -> Span:
+    """For why/how questions: the clause that gives the reason or the means ("得益于|全州围绕
+    医药产业全链条协同创新"), else the part of the sentence the question points at, else the
+    whole sentence.  The kind stays "sentence": the sentence is the evidence."""
+    markers = CAUSE_MARKERS if re.search(r"为什么|为何|原因|何以", question) else MEANS_MARKERS
+    m = markers.search(sentence)
+    if m and not HEADING.match(sentence):
+        stop = re.search(r"[，。；！？,;]", sentence[m.end():])
+        end = m.end() + (stop.start() if stop else len(sentence) - m.end())
+        if end - m.end() < 4:           # "因为，" : the clause is the rest of the sentence
+            stop = re.search(r"[。；！？;]", sentence[m.end():])
+            end = m.end() + (stop.start() if stop else len(sentence) - m.end())
+        start, end = _trim(sentence, m.start(), end)
+        if end - start >= 4:
+            return Span(start, end, "sentence")
+    slot = find_slot(question, sentence)
+    start, end = _trim(sentence, slot.start, slot.end)
+    if (slot.start, slot.end) != (0, len(sentence)) and 4 <= end - start <= 60:
+        return Span(start, end, "sentence")
+    return Span(0, len(sentence), "sentence")
+
+
 _JI = re.compile(r"(第)?几([\u4e00-\u9fff]{1,3})")
 
 
@@ -456,7 +486,9 @@ def counted_spans(question: str, sentence: str) -> list[Span]:
 def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
     """The answer span inside the sentence (the whole sentence when no span type fits)."""
     if kind == "sentence":
-        return Span(0, len(sentence), "sentence")
+        if QUESTION_TYPES[0][1].search(question):
+            return reason_span(question, sentence)
+        return Span(0, len(sentence), "sentence")      # no question word recognized
     counted = counted_spans(question, sentence)
     if counted:
         return counted[0]
@@ -466,6 +498,10 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
         slot = slot.alternative
         candidates = _candidates(question, kind, sentence, pos, slot)
     slot_start, slot_end = slot.start, slot.end
+    if kind == "what" and (slot_start, slot_end) != (0, len(sentence)):
+        # A quoted term or title answers "什么" only where the question points, not anywhere
+        # in the sentence ("umbra", 「宋音」...).
+        candidates = [c for c in candidates if c.end > slot_start - 2 and c.start < slot_end + 2]
     if kind in ("place", "org", "list", "what", "title"):
         named = head_noun_spans(question, sentence, pos, kind)
         if named:
@@ -508,7 +544,12 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
     # No span of the asked type: a short slot can still name a thing ("…的提案是|《关于…》|"),
     # but a number, a date or a name that is not there is not guessed.
     start, end = _trim(sentence, slot_start, slot_end)
-    if kind in ("what", "title", "list") and 0 < end - start <= 30 and (start, end) != (0, len(sentence)):
+    while start < end and sentence[start] in "（(）)":
+        start += 1
+    while end > start and sentence[end - 1] in "（(":
+        end -= 1
+    if kind in ("what", "title", "list") and 0 < end - start <= 30 and (start, end) != (0, len(sentence)) and \
+            re.search(r"[0-9A-Za-z\u4e00-\u9fff]", sentence[start:end]):
         return Span(start, end, kind)
     return Span(0, len(sentence), "sentence")
 
