@@ -3,8 +3,9 @@
 1. Every sentence of the top passages is scored against the question:
        score = W_COS * cos(question, sentence) + W_LEX * idf-weighted share of the question's
                words found in the sentence + W_BIGRAM * share of the question's character
-               bigrams found in it + W_RANK / (1 + passage rank) + W_TYPE * [sentence holds a
-               span of the type the question asks for]
+               bigrams found in it + W_CONTEXT * the same share over it and the sentence before
+               it (subjects are often only 他/该/其) + W_RANK / (1 + passage rank) + W_TYPE *
+               [sentence holds a span of the type the question asks for]
    A sentence with a span of the asked type wins over a better-scored one without, within
    FIT_MARGIN; a numbered heading gives way to the next sentence.
    Sentence vectors and part-of-speech tags were computed at index time (index.SentenceTable).
@@ -36,18 +37,19 @@ NOT_FOUND = "文档中没有找到这个问题的答案"
 W_COS = 1.0
 W_LEX = 0.25
 W_BIGRAM = 0.25
-W_RANK = 0.05
-W_TYPE = 0.0
+W_CONTEXT = 0.5
+W_RANK = 0.1
+W_TYPE = 0.1
 # A sentence with a span of the asked type beats a better-scored one without, within this margin.
 FIT_MARGIN = 0.15
 # Abstention: a logistic model over four of Reader.evidence()'s features, fitted on the dev
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
 # threshold: the highest that keeps wrong abstentions on answerable dev questions <= 5%.
 # Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 2.319, "missing_key_terms": -1.251, "unit_missing": -1.613,
-                      "role_missing": -1.911}
-CONFIDENCE_BIAS = -1.098
-ABSTAIN_BELOW = 0.403
+CONFIDENCE_WEIGHTS = {"passage_coverage": 2.287, "missing_key_terms": -1.265, "unit_missing": -1.748,
+                      "role_missing": -1.949}
+CONFIDENCE_BIAS = -1.013
+ABSTAIN_BELOW = 0.349
 
 # ---------------------------------------------------------------- question types
 
@@ -693,6 +695,7 @@ class ScoredSentence:
     coverage: float
     fit: float = 0.0
     bigrams: float = 0.0
+    context: float = 0.0    # bigram overlap of the previous sentence and this one together
 
 
 class Reader:
@@ -731,20 +734,25 @@ class Reader:
                 else np.zeros(len(rows))
             text = self.index.documents[passage.source].text
             caption: ScoredSentence | None = None
+            previous = ""
             for row, c in zip(rows, cos):
                 sentence = text[table.start[row]:table.end[row]]
                 if photo_question and caption is not None and PHOTO_CREDIT.match(sentence):
                     # "郎鹏 摄" under a caption answers who took that photo: it inherits the
                     # score of the caption's best sentence.
                     scored.append(ScoredSentence(row, rank, caption.score + 0.01, caption.cosine,
-                                                 caption.coverage, 1.0, caption.bigrams))
+                                                 caption.coverage, 1.0, caption.bigrams, caption.context))
                     caption = None
                     continue
                 cov = self.coverage(words, weights, sentence)
                 fit = span_fit(question, kind, sentence, table.pos[row])
                 big = bigram_overlap(q_bigrams, sentence)
-                score = W_COS * float(c) + W_LEX * cov + W_BIGRAM * big + W_RANK / (1 + rank) + W_TYPE * fit
-                current = ScoredSentence(row, rank, score, float(c), cov, fit, big)
+                # A sentence often names its subject only by 他/该/其: the sentence before it counts too.
+                ctx = bigram_overlap(q_bigrams, previous + sentence)
+                previous = sentence
+                score = W_COS * float(c) + W_LEX * cov + W_BIGRAM * big + W_CONTEXT * ctx + W_RANK / (1 + rank) + \
+                    W_TYPE * fit
+                current = ScoredSentence(row, rank, score, float(c), cov, fit, big, ctx)
                 if caption is None or current.score > caption.score:
                     caption = current
                 scored.append(current)

@@ -63,7 +63,11 @@ def main() -> int:
     w, b = fit_logistic(x, y)
     p = 1 / (1 + np.exp(-(x @ w + b)))
     answerable = np.sort(p[y == 1])
-    threshold = float(answerable[int(np.floor(0.05 * len(answerable)))])   # <= 5% wrong abstentions
+    # <= 5% wrong abstentions: halfway between the last answerable question allowed to abstain
+    # and the next, so that rounding the printed weights does not move a question across.
+    k = int(np.floor(0.05 * len(answerable)))
+    below = answerable[answerable < answerable[k]]          # ties at answerable[k] must not abstain
+    threshold = float((below[-1] + answerable[k]) / 2) if below.size else float(answerable[k])
     print("CONFIDENCE_WEIGHTS = {")
     print("    " + ", ".join(f'"{n}": {v:.3f}' for n, v in zip(names, w)) + ",\n}")
     print(f"CONFIDENCE_BIAS = {b:.3f}")
