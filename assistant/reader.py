@@ -46,10 +46,10 @@ FIT_MARGIN = 0.15
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
 # threshold: the highest that keeps wrong abstentions on answerable dev questions <= 5%.
 # Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 2.287, "missing_key_terms": -1.265, "unit_missing": -1.748,
-                      "role_missing": -1.949}
-CONFIDENCE_BIAS = -1.013
-ABSTAIN_BELOW = 0.349
+CONFIDENCE_WEIGHTS = {"passage_coverage": 2.173, "missing_key_terms": -1.336, "unit_missing": -1.983,
+                      "role_missing": -2.017}
+CONFIDENCE_BIAS = -0.828
+ABSTAIN_BELOW = 0.340
 
 # ---------------------------------------------------------------- question types
 
@@ -73,9 +73,9 @@ WH_WORDS = re.compile(
 # ---------------------------------------------------------------- typed spans
 
 _NUM = r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千]+"
-_UNIT = (r"个百分点|百分点|万亿元|亿元|万元|千元|元|亿美元|万美元|美元|万人次|人次|万人|人|万户|户|家|个|名|位|项|件|次|场次|场|"
+_UNIT = (r"个百分点|百分点|万亿元|亿元|万元|千元|元|亿美元|万美元|美元|欧元|日元|韩元|港元|港币|新台币|英镑|镑|卢布|法郎|比索|卢比|里拉|美金|万人次|人次|万人|人|万户|户|家|个|名|位|项|件|次|场次|场|"
          r"倍|座|所|处|条|种|款|批|类|台|辆|吨|万吨|千克|公斤|斤|亿斤|万斤|公里|千米|米|平方米|万平方米|平方公里|亩|万亩|公顷|"
-         r"株|箱|袋|只|头|年|个月|月|天|日|小时|分钟|岁|号|期|届|%|％|‰|℃|度|cm|km|kg|m")
+         r"万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|瓦|株|箱|袋|只|头|年|个月|月|天|日|小时|分钟|岁|号|期|届|%|％|‰|℃|度|cm|km|kg|m")
 QUANTITY = re.compile(
     rf"(?:约|近|超过|超|逾|不足|不到|仅|突破|近乎)?(?:{_NUM})(?:\s*[-~～—至到]\s*(?:{_NUM}))?"
     rf"(?:[万亿千百]+)?(?:余|多)?(?:[万亿千百]+)?(?:{_UNIT})?(?:余|多)?(?:以上|以下|左右)?"
@@ -515,7 +515,7 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
         unit = _asked_unit(question)
         if unit != "年":
             candidates = [c for c in candidates if not YEAR.fullmatch(sentence[c.start:c.end])] or candidates
-        same_unit = [c for c in candidates if unit and unit in sentence[c.start:c.end]]
+        same_unit = [c for c in candidates if unit and _has_unit(sentence[c.start:c.end], unit)]
         if not unit and RATE_QUESTION.search(question):
             # "涨了多少", "多大比例", "占有率": a rate is asked, a percentage answers.
             same_unit = [c for c in candidates if re.search(r"[%％‰]|百分点|成$", sentence[c.start:c.end])]
@@ -561,12 +561,46 @@ RATE_QUESTION = re.compile(r"比例|占比|比重|百分之|率|增幅|增速|�
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:个)?({_UNIT}|钱)")
 
 
+# A measure asked by its name, not by a unit: "总投资是多少" wants a sum of money, "占地面积有多大"
+# an area, "装机规模有多大" a power, "有多高" a length.  Each maps to the units that answer it.
+_MONEY_WORDS = (r"投资|投资额|销售额|营业额|收入|营收|产值|利润|税收|资金|金额|总额|成本|价格|售价|票房|"
+                r"工资|薪水|补贴|奖金|经费|预算|费用|造价|估值|市值|融资")
+_ASKED_MEASURES = [
+    (re.compile(rf"(?:{_MONEY_WORDS})[^，。？?,]{{0,6}}(?:多少|几)"), "<money>"),
+    (re.compile(r"(?:面积|占地)[^，。？?,]{0,6}(?:多少|多大|几)"), "<area>"),
+    (re.compile(r"(?:装机|功率)[^，。？?,]{0,6}(?:多少|多大|几)"), "<power>"),
+    # Not 多长: "周期有多长", "多长时间" ask for a duration.
+    (re.compile(r"多高|多远|多深|多宽|(?:高度|长度|海拔|深度|宽度|距离|全长|身高)[^，。？?,]{0,6}(?:多少|几)"),
+     "<length>"),
+    (re.compile(r"多重|(?:重量|体重)[^，。？?,]{0,6}(?:多少|几)"), "<weight>"),
+]
+MEASURE_UNITS = {
+    # 元 covers 万元, 美元, 日元, 欧元...
+    "<money>": ("元", "镑", "卢布", "币", "法郎", "马克", "比索", "美金", "里拉", "卢比"),
+    "<area>": ("亩", "平方", "公顷", "㎡"),
+    "<power>": ("瓦",),
+    "<length>": ("米", "公里", "里", "尺", "英寸", "cm", "km", "m"),
+    "<weight>": ("吨", "克", "斤"),
+}
+
+
 def _asked_unit(question: str) -> str:
-    """The unit a quantity question names: 多少天 -> 天, 几家 -> 家, 多少钱 -> 元."""
+    """The unit a quantity question names: 多少天 -> 天, 几家 -> 家; or the measure it asks for
+    by name (多少钱, 总投资是多少 -> <money>, 面积有多大 -> <area>), unless a rate is asked
+    (产值增长了多少, 收入涨了多少)."""
     m = _ASKED_UNIT.search(question)
-    if not m:
+    if m:
+        return "<money>" if m.group(1) == "钱" else m.group(1)
+    if RATE_QUESTION.search(question):
         return ""
-    return "元" if m.group(1) == "钱" else m.group(1)
+    for pattern, measure in _ASKED_MEASURES:
+        if pattern.search(question):
+            return measure
+    return ""
+
+
+def _has_unit(text: str, unit: str) -> bool:
+    return any(u in text for u in MEASURE_UNITS.get(unit, (unit,)))
 
 
 _ASKED_TIME_UNIT = [(re.compile(r"哪一?年|何年|年份"), "年"), (re.compile(r"哪一?天|几号|什么日期|几月几日"), "日"),
@@ -574,7 +608,8 @@ _ASKED_TIME_UNIT = [(re.compile(r"哪一?年|何年|年份"), "年"), (re.compil
 
 
 def asked_unit(question: str, kind: str) -> str:
-    """The unit the answer must carry, when the question names one: 多少亩 -> 亩, 哪一年 -> 年."""
+    """The unit the answer must carry, when the question names one: 多少亩 -> 亩, 哪一年 -> 年,
+    总投资是多少 -> <money> (a key of MEASURE_UNITS)."""
     if kind == "quantity":
         return _asked_unit(question)
     if kind == "time":
@@ -607,7 +642,7 @@ def unit_missing(question: str, kind: str, sentence: str, pos: list[str]) -> boo
     if not unit:
         return False
     units = {unit, "号"} if unit == "日" else {unit}
-    return not any(any(u in sentence[sp.start:sp.end] for u in units) for sp in typed_spans(sentence, pos, kind)
+    return not any(any(_has_unit(sentence[sp.start:sp.end], u) for u in units) for sp in typed_spans(sentence, pos, kind)
                    if not _inside_question(sentence[sp.start:sp.end], question))
 
 

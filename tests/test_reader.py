@@ -156,3 +156,38 @@ def test_units_and_roles_the_sentence_lacks():
     assert not unit_missing("太平村有多少户村民？", "quantity", sentence, pos_tags(sentence))
     assert role_missing("北方大学工学院的院长是谁？", "person", "北方大学工学院党委书记李明")
     assert not role_missing("北方大学工学院的党委书记是谁？", "person", "北方大学工学院党委书记李明")
+
+
+def test_a_sum_of_money_asked_by_name_wants_a_currency():
+    from assistant.lexical import pos_tags
+    from assistant.reader import asked_unit, unit_missing
+
+    assert asked_unit("这个项目的总投资是多少？", "quantity") == "<money>"
+    assert asked_unit("全年销售额有多少？", "quantity") == "<money>"
+    # A rate is asked, not a sum: the percentage answers.
+    assert asked_unit("上半年工业产值增长了多少？", "quantity") == ""
+    sentence = "项目年产硫酸亚铁12万吨，带动就业300人。"
+    assert unit_missing("项目的总投资是多少？", "quantity", sentence, pos_tags(sentence))
+    priced = "项目总投资2.5亿元，年产硫酸亚铁12万吨。"
+    assert not unit_missing("项目的总投资是多少？", "quantity", priced, pos_tags(priced))
+    pounds = "这幅画以350万英镑成交。"
+    assert not unit_missing("这幅画的成交价格是多少？", "quantity", pounds, pos_tags(pounds))
+    question = "项目的总投资是多少？"
+    span = pick_span(question, question_type(question), priced, pos_tags(priced))
+    assert priced[span.start:span.end] == "2.5亿元"
+
+
+def test_measures_asked_by_name():
+    from assistant.lexical import pos_tags
+    from assistant.reader import asked_unit, unit_missing
+
+    assert asked_unit("产业园的占地面积有多大？", "quantity") == "<area>"
+    assert asked_unit("4座电站的装机规模有多大？", "quantity") == "<power>"
+    assert asked_unit("这座塔有多高？", "quantity") == "<length>"
+    assert asked_unit("工程要持续多长时间？", "quantity") != "<length>"
+    sentence = "产业园计划总投资1亿元，建设期两年。"
+    assert unit_missing("产业园的占地面积有多大？", "quantity", sentence, pos_tags(sentence))
+    question = "4座电站的装机规模有多大？"
+    plan = "4座电站投资规模456亿元，装机660万千瓦，建设周期8年以上。"
+    span = pick_span(question, question_type(question), plan, pos_tags(plan))
+    assert plan[span.start:span.end] == "660万千瓦"
