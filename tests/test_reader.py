@@ -191,3 +191,13 @@ def test_measures_asked_by_name():
     plan = "4座电站投资规模456亿元，装机660万千瓦，建设周期8年以上。"
     span = pick_span(question, question_type(question), plan, pos_tags(plan))
     assert plan[span.start:span.end] == "660万千瓦"
+
+
+def test_a_year_is_a_counted_year():
+    from assistant.lexical import pos_tags
+    from assistant.reader import unit_missing
+
+    vague = "近年来，敦化市持续推进政务服务改革。"
+    assert unit_missing("改革是哪一年启动的？", "time", vague, pos_tags(vague))
+    dated = "2023年，敦化市启动政务服务改革。"
+    assert not unit_missing("改革是哪一年启动的？", "time", dated, pos_tags(dated))
