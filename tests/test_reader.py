@@ -201,3 +201,17 @@ def test_a_year_is_a_counted_year():
     assert unit_missing("改革是哪一年启动的？", "time", vague, pos_tags(vague))
     dated = "2023年，敦化市启动政务服务改革。"
     assert not unit_missing("改革是哪一年启动的？", "time", dated, pos_tags(dated))
+
+
+def test_units_written_apart_and_counters_that_stand_for_one_another():
+    from assistant.lexical import pos_tags
+    from assistant.reader import unit_missing
+
+    spaced = "学院拥有多媒体数字网络语言实验室 15 个，同时可容纳 840 学生。"
+    assert _span("学院拥有多少个语言实验室？", spaced) == "15 个"
+    champions = "截至2015年，已培养奥运冠军73人。"
+    assert not unit_missing("已经培养多少位奥运冠军？", "quantity", champions, pos_tags(champions))
+    far = "HAT-P-2b是一颗距离地球约440多光年的系外行星。"
+    assert not unit_missing("HAT-P-2b距离地球有多远？", "quantity", far, pos_tags(far))
+    years = "他总共于美国留学和工作了30多年。"
+    assert not unit_missing("他在美国留学和工作了多少年？", "quantity", years, pos_tags(years))
