@@ -452,8 +452,7 @@ def reason_span(question: str, sentence: str) -> Span:
     """For why/how questions: the clause that gives the reason or the means ("得益于|全州围绕
     医药产业全链条协同创新"), else the part of the sentence the question points at, else the
     whole sentence.  The kind stays "sentence": the sentence is the evidence."""
-    markers = CAUSE_MARKERS if re.search(r"为什么|为何|原因|何以", question) else MEANS_MARKERS
-    m = markers.search(sentence)
+    m = _markers(question).search(sentence)
     if m and not HEADING.match(sentence):
         stop = re.search(r"[，。；！？,;]", sentence[m.end():])
         end = m.end() + (stop.start() if stop else len(sentence) - m.end())
@@ -517,7 +516,7 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
         unit = asked_unit(question, kind)
         candidates = [c for c in candidates if unit and _has_unit(sentence[c.start:c.end], unit)] or candidates
     if kind == "quantity":
-        unit = _asked_unit(question)
+        unit = asked_unit(question, kind)
         if unit != "年":
             candidates = [c for c in candidates if not YEAR.fullmatch(sentence[c.start:c.end])] or candidates
         same_unit = [c for c in candidates if unit and _has_unit(sentence[c.start:c.end], unit)]
@@ -649,12 +648,20 @@ def role_missing(question: str, kind: str, sentence: str) -> bool:
 
 def unit_missing(question: str, kind: str, sentence: str, pos: list[str]) -> bool:
     """The question names a unit (亩, 户, 年...) and no candidate span of the sentence has it."""
+    return _lacks_unit(question, kind, sentence, _answer_spans(question, kind, sentence, pos))
+
+
+def _answer_spans(question: str, kind: str, sentence: str, pos: list[str]) -> list[Span]:
+    """The sentence's spans of the asked type that do not merely repeat the question."""
+    return [sp for sp in typed_spans(sentence, pos, kind) if not _inside_question(sentence[sp.start:sp.end], question)]
+
+
+def _lacks_unit(question: str, kind: str, sentence: str, spans: list[Span]) -> bool:
     unit = asked_unit(question, kind)
     if not unit:
         return False
     units = {unit, "号"} if unit == "日" else {unit}
-    return not any(any(_has_unit(sentence[sp.start:sp.end], u) for u in units) for sp in typed_spans(sentence, pos, kind)
-                   if not _inside_question(sentence[sp.start:sp.end], question))
+    return not any(any(_has_unit(sentence[sp.start:sp.end], u) for u in units) for sp in spans)
 
 
 _ASKED_LEVEL = re.compile(r"(?:哪个|哪一个|哪座|哪|什么)(省|市|县|州|镇|乡|村|区|街道|社区)")
@@ -667,6 +674,11 @@ def _asked_place_level(question: str) -> str:
 
 CAUSE_MARKERS = re.compile(r"得益于|因为|由于|为了|原因|因此|所以|以便|旨在|源于|在于")
 MEANS_MARKERS = re.compile(r"通过|采取|采用|依托|利用|坚持|实施|建立|推行|开展|发挥|强化|完善|加强")
+
+
+def _markers(question: str) -> re.Pattern:
+    """A why-question is answered by a reason, a how-question by a means."""
+    return CAUSE_MARKERS if re.search(r"为什么|为何|原因|何以", question) else MEANS_MARKERS
 # Numbered plan headings ("2.推动化学药规模化发展。", "（一）强化工作合力。") name a topic; the
 # sentences after them hold the content.
 HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|[0-9]+[.．、])[^，,；;]{0,30}[。]?\s*$")
@@ -677,14 +689,11 @@ def span_fit(question: str, kind: str, sentence: str, pos: list[str]) -> float:
     1 for a typed span inside the slot next to the question's words, 0.5 for a typed span
     elsewhere in the sentence, 0 for none (and 0 for 'sentence' questions)."""
     if kind == "sentence":
-        # A why-question is answered by a sentence that gives a reason, a how-question by one
-        # that names a means.
-        markers = CAUSE_MARKERS if re.search(r"为什么|为何|原因|何以", question) else MEANS_MARKERS
-        return 1.0 if markers.search(sentence) and not HEADING.match(sentence) else 0.0
+        return 1.0 if _markers(question).search(sentence) and not HEADING.match(sentence) else 0.0
     if counted_spans(question, sentence):
         return 1.0
-    spans = [sp for sp in typed_spans(sentence, pos, kind) if not _inside_question(sentence[sp.start:sp.end], question)]
-    if spans and unit_missing(question, kind, sentence, pos):
+    spans = _answer_spans(question, kind, sentence, pos)
+    if spans and _lacks_unit(question, kind, sentence, spans):
         return 0.25
     if kind in ("place", "org", "list", "what", "title"):
         spans += head_noun_spans(question, sentence, pos, kind)
