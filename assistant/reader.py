@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import ranker
 from .index import Index
 from .lexical import STOPWORDS, tokenize
 from .records import Answer, Passage
@@ -49,11 +50,12 @@ FIT_MARGIN = 0.15
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
 # threshold: the most dev abstentions on unanswerable questions with <= 5% wrong abstentions
 # on answerable ones.
-# Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 2.211, "missing_key_terms": -1.341, "unit_missing": -2.278,
-                      "role_missing": -2.025}
-CONFIDENCE_BIAS = -0.840
-ABSTAIN_BELOW = 0.502
+# Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable), each read with a
+# sentence ranker trained without it (cross-fitting, see bench/train_ranker.py).
+CONFIDENCE_WEIGHTS = {"passage_coverage": 2.038, "missing_key_terms": -0.797, "unit_missing": -2.039,
+                      "role_missing": -2.000, "sentence_score": 1.507}
+CONFIDENCE_BIAS = -1.929
+ABSTAIN_BELOW = 0.355
 
 # ---------------------------------------------------------------- question types
 
@@ -751,14 +753,21 @@ class ScoredSentence:
     fit: float = 0.0
     bigrams: float = 0.0
     context: float = 0.0    # bigram overlap of the previous sentence and this one together
+    weighted: float = 0.0   # the weighted sum of the signals (score, when no ranker is used)
 
 
 class Reader:
     """Picks the answer sentence among the top passages and the span inside it."""
 
-    def __init__(self, index: Index, encoder=None):
+    def __init__(self, index: Index, encoder=None, sentence_ranker: "ranker.TreeEnsemble | bool" = True):
+        """``sentence_ranker``: True for the shipped ranker, False for the weighted score, or a
+        TreeEnsemble (bench/calibrate_reader.py passes models trained without the question)."""
         self.index = index
         self.encoder = encoder
+        if isinstance(sentence_ranker, bool):
+            self.ranker = ranker.load_ranker() if sentence_ranker else None
+        else:
+            self.ranker = sentence_ranker
 
     def _idf(self, words: list[str]) -> np.ndarray:
         bm25 = self.index.bm25
@@ -775,12 +784,26 @@ class Reader:
 
     def score_sentences(self, question: str, passages: list[Passage], query_vector: np.ndarray | None,
                         kind: str) -> list[ScoredSentence]:
+        """Every sentence of the passages, best first: ordered by the sentence ranker's
+        probability that it holds the answer (ranker.py), or by the weighted sum of the signals
+        when no ranker is available."""
+        scored, features = self.sentence_candidates(question, passages, query_vector, kind)
+        if self.ranker is not None and scored:
+            for s, p in zip(scored, self.ranker.probability(features)):
+                s.score = float(p)
+        scored.sort(key=lambda s: (-s.score, s.row))
+        return scored
+
+    def sentence_candidates(self, question: str, passages: list[Passage], query_vector: np.ndarray | None,
+                            kind: str) -> tuple[list[ScoredSentence], np.ndarray]:
+        """The sentences of the passages in passage order, each with its signals and their
+        weighted sum (``score``), and the ranker's feature rows for them."""
         table = self.index.sentences
         words = sorted(set(_content_words(question)))
         weights = self._idf(words) if words else np.zeros(0)
         photo_question = kind == "person" and PHOTO_QUESTION.search(question) is not None
         q_bigrams = question_bigrams(question)
-        scored = []
+        scored, texts, neighbours = [], [], []
         for rank, passage in enumerate(passages):
             rows = list(table.rows_of_chunk(passage.chunk_id))
             if not rows:
@@ -788,31 +811,33 @@ class Reader:
             cos = table.vectors[rows] @ query_vector if (query_vector is not None and table.vectors is not None) \
                 else np.zeros(len(rows))
             text = self.index.documents[passage.source].text
+            sentences = [text[table.start[row]:table.end[row]] for row in rows]
             caption: ScoredSentence | None = None
-            previous = ""
-            for row, c in zip(rows, cos):
-                sentence = text[table.start[row]:table.end[row]]
+            for i, (row, c, sentence) in enumerate(zip(rows, cos, sentences)):
+                previous = sentences[i - 1] if i else ""
                 if photo_question and caption is not None and PHOTO_CREDIT.match(sentence):
                     # "郎鹏 摄" under a caption answers who took that photo: it inherits the
                     # score of the caption's best sentence.
-                    scored.append(ScoredSentence(row, rank, caption.score + 0.01, caption.cosine,
-                                                 caption.coverage, 1.0, caption.bigrams, caption.context))
+                    current = ScoredSentence(row, rank, caption.score + 0.01, caption.cosine, caption.coverage, 1.0,
+                                             caption.bigrams, caption.context)
                     caption = None
-                    continue
-                cov = self.coverage(words, weights, sentence)
-                fit = span_fit(question, kind, sentence, table.pos[row])
-                big = bigram_overlap(q_bigrams, sentence)
-                # A sentence often names its subject only by 他/该/其: the sentence before it counts too.
-                ctx = bigram_overlap(q_bigrams, previous + sentence)
-                previous = sentence
-                score = W_COS * float(c) + W_LEX * cov + W_BIGRAM * big + W_CONTEXT * ctx + W_RANK / (1 + rank) + \
-                    W_TYPE * fit
-                current = ScoredSentence(row, rank, score, float(c), cov, fit, big, ctx)
-                if caption is None or current.score > caption.score:
-                    caption = current
+                else:
+                    cov = self.coverage(words, weights, sentence)
+                    fit = span_fit(question, kind, sentence, table.pos[row])
+                    big = bigram_overlap(q_bigrams, sentence)
+                    # A sentence often names its subject only by 他/该/其: the sentence before it counts too.
+                    ctx = bigram_overlap(q_bigrams, previous + sentence)
+                    score = W_COS * float(c) + W_LEX * cov + W_BIGRAM * big + W_CONTEXT * ctx + \
+                        W_RANK / (1 + rank) + W_TYPE * fit
+                    current = ScoredSentence(row, rank, score, float(c), cov, fit, big, ctx)
+                    if caption is None or current.score > caption.score:
+                        caption = current
                 scored.append(current)
-        scored.sort(key=lambda s: (-s.score, s.row))
-        return scored
+                texts.append(sentence)
+                neighbours.append((sentences[i + 1] if i + 1 < len(rows) else "", float(cos[i - 1]) if i else None))
+        for s in scored:
+            s.weighted = s.score
+        return scored, ranker.sentence_features(question, kind, scored, texts, neighbours)
 
     def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
         """Years, numbers, titles and names in the question that the passage does not contain."""
@@ -852,10 +877,12 @@ class Reader:
         return float(1.0 / (1.0 + np.exp(-z)))
 
     def choose(self, scored: list[ScoredSentence], kind: str) -> ScoredSentence:
-        """The best-scored sentence, unless it offers nothing of the asked type and a sentence
-        that does scores within FIT_MARGIN of it; a numbered heading gives way to the next
-        best sentence."""
+        """The ranker's first sentence.  Without the ranker: the best-scored sentence, unless it
+        offers nothing of the asked type and a sentence that does scores within FIT_MARGIN of
+        it; a numbered heading gives way to the next best sentence."""
         best = scored[0]
+        if self.ranker is not None:
+            return best
         if best.fit == 0 and kind != "what":
             for other in scored[1:]:
                 if other.score < best.score - FIT_MARGIN:

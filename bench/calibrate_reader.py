@@ -23,26 +23,38 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from assistant import Assistant  # noqa: E402
 from assistant.evaluate import load_questions  # noqa: E402
 from assistant.reader import Reader, question_type  # noqa: E402
 
 
-FEATURES = ["passage_coverage", "missing_key_terms", "unit_missing", "role_missing"]
+FEATURES = ["passage_coverage", "missing_key_terms", "unit_missing", "role_missing", "sentence_score"]
 
 
-def features(bot, items):
-    reader = Reader(bot.index, bot.encoder)
+def features(bot, items, names):
+    """Evidence rows of the dev questions, each read with the cross-fitting ranker that was
+    trained without it (bench/train_ranker.py writes them), when those exist."""
+    from train_ranker import FOLDS, N_FOLDS, fold_of
+
+    from assistant.ranker import load_ranker
+
+    folds = [load_ranker(str(FOLDS / f"fold{k}.json")) for k in range(N_FOLDS)] if FOLDS.exists() else []
+    if folds and any(f is None for f in folds):
+        raise SystemExit(f"unreadable cross-fitting models in {FOLDS}: run python bench/train_ranker.py")
+    if not folds:
+        print(f"note: no cross-fitting models in {FOLDS}; the shipped ranker reads every dev question")
+    readers = [Reader(bot.index, bot.encoder, sentence_ranker=f) for f in folds] or [Reader(bot.index, bot.encoder)]
     rows, labels = [], []
     for item in items:
+        reader = readers[fold_of(item["id"]) % len(readers)]
         qv = bot.retriever.query_vector(item["question"])
         passages = bot.retriever.retrieve(item["question"], k=5, query_vector=qv)
         scored = reader.score_sentences(item["question"], passages, qv, question_type(item["question"]))
         ev = reader.evidence(item["question"], passages, reader.choose(scored, question_type(item["question"])))
         rows.append(ev)
         labels.append(1.0 if item.get("answerable", True) else 0.0)
-    names = FEATURES
     return names, np.array([[r[n] for n in names] for r in rows]), np.array(labels)
 
 
@@ -58,9 +70,14 @@ def fit_logistic(x, y, l2=0.01, steps=20000, lr=1.0):
 
 
 def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--features", default=",".join(FEATURES), help="evidence features to use (comma-separated)")
+    args = parser.parse_args()
     bot = Assistant.load(progress=False)
     items = load_questions(ROOT / "eval" / "seeds_qa.jsonl", "dev")
-    names, x, y = features(bot, items)
+    names, x, y = features(bot, items, args.features.split(","))
     w, b = fit_logistic(x, y)
     p = 1 / (1 + np.exp(-(x @ w + b)))
     # Thresholds halfway between neighbouring scores (so that rounding the printed weights does

@@ -1,0 +1,158 @@
+"""The sentence ranker: which candidate sentence holds the answer.
+
+The reader scores every sentence of the top passages on a handful of signals (cosine with the
+question, word and bigram overlap, the passage's rank, whether a span of the asked type stands
+where the question points...).  A weighted sum of them picks the right sentence for about 0.74
+of the CMRC questions; the signals interact (a high cosine means less when the sentence is a
+heading, a bigram overlap means more relative to the other candidates), so a small tree ensemble
+over them does better.  It is trained by ``bench/train_ranker.py`` with scikit-learn's
+HistGradientBoostingClassifier (library defaults) on the seed dev split and the even CMRC
+questions, and shipped as plain JSON (``sentence_ranker.json``, the trees' nodes) that this
+module evaluates with numpy: no scikit-learn at run time, no pickle.
+
+A candidate's features (``FEATURES``) are computed from the question, the candidates' component
+scores (``ScoredSentence``) and their texts by ``sentence_features``.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).with_name("sentence_ranker.json")
+
+KINDS = ("quantity", "time", "list", "person", "org", "place", "title", "what", "sentence")
+FEATURES = (
+    "cosine",               # embedding similarity of question and sentence
+    "coverage",             # idf-weighted share of the question's words in the sentence
+    "bigrams",              # share of the question's character bigrams in the sentence
+    "context",              # the same over the previous sentence and this one
+    "passage_rank",         # 1 / (1 + rank of the passage)
+    "fit",                  # a span of the asked type where the question points (reader.span_fit)
+    "cosine_gap",           # each of these four minus the best among the candidates
+    "bigrams_gap",
+    "context_gap",
+    "coverage_gap",
+    "left_anchor",          # share of the words before the question word found in the sentence
+    "right_anchor",         # share of the words after it found in the sentence
+    "longest_run",          # longest piece of the question found verbatim, over its length
+    "heading",              # a numbered plan heading
+    "log_length",
+    "first_in_chunk",
+    "fit_what",             # fit for "什么" questions
+    "fit_sentence",         # fit for why/how questions (a reason or means marker)
+    "next_bigrams",         # bigram share of the next sentence
+    "previous_cosine",      # cosine of the previous sentence (its own when it is the first)
+) + tuple(f"kind_{k}" for k in KINDS) + ("cosine_rank",)
+
+
+def longest_run(question: str, sentence: str) -> int:
+    """Length of the longest substring of ``question`` found in ``sentence``."""
+    best = 0
+    for i in range(len(question)):
+        j = i + best + 1
+        while j <= len(question) and question[i:j] in sentence:
+            best = j - i
+            j += 1
+    return best
+
+
+def sentence_features(question: str, kind: str, scored: list, texts: list[str], neighbours: list[tuple]) -> np.ndarray:
+    """One row of FEATURES per candidate.
+
+    ``scored``: the reader's ScoredSentence list; ``texts``: their sentences; ``neighbours``:
+    per candidate (next sentence's text or "", previous sentence's cosine or None)."""
+    from . import reader as R
+
+    if not scored:
+        return np.zeros((0, len(FEATURES)))
+    m = R.WH_WORDS.search(question)
+    asked = question.rstrip("？?。！! ")
+    left = asked[:m.start()].rstrip(R._TRIM) if m else ""
+    right = asked[m.end():].lstrip(R._TRIM) if m else ""
+    pieces = [p for p in (R.WH_WORDS.sub("|", asked) if m else asked).split("|") if p]
+    q_bigrams = R.question_bigrams(question)
+    top = {name: max(getattr(s, name) for s in scored) for name in ("cosine", "bigrams", "context", "coverage")}
+    kind_row = [float(kind == k) for k in KINDS]
+    cosines = np.array([s.cosine for s in scored])
+    cosine_rank = np.argsort(np.argsort(-cosines, kind="stable"), kind="stable")
+    rows = []
+    for i, (s, text, (next_text, previous_cosine)) in enumerate(zip(scored, texts, neighbours)):
+        left_share = right_share = 0.0
+        if left:
+            a, b = R._left_anchor(left, text)
+            left_share = (b - a) / len(left) if a >= 0 else 0.0
+        if right:
+            a, b = R._right_anchor(right, text, 0)
+            right_share = (b - a) / len(right) if a >= 0 else 0.0
+        run = max((longest_run(p, text) for p in pieces), default=0) / max(len(asked), 1)
+        rows.append([
+            s.cosine, s.coverage, s.bigrams, s.context, 1.0 / (1 + s.passage), s.fit,
+            s.cosine - top["cosine"], s.bigrams - top["bigrams"], s.context - top["context"],
+            s.coverage - top["coverage"], left_share, right_share, min(run, 1.0),
+            float(bool(R.HEADING.match(text))), math.log(1 + len(text)), float(previous_cosine is None),
+            s.fit * (kind == "what"), s.fit * (kind == "sentence"),
+            R.bigram_overlap(q_bigrams, next_text) if next_text else 0.0,
+            s.cosine if previous_cosine is None else previous_cosine,
+            *kind_row, float(cosine_rank[i]),
+        ])
+    return np.array(rows, dtype=np.float64)
+
+
+class TreeEnsemble:
+    """Gradient-boosted regression trees, evaluated for many rows at once.
+
+    All trees' nodes sit in flat arrays; every row walks every tree in step, one level per
+    iteration, so a prediction costs (depth) numpy operations, not (trees x depth) Python ones.
+    A row goes left when ``x[feature] <= threshold``.  Output: the logistic of the baseline plus
+    the sum of the leaves reached."""
+
+    def __init__(self, model: dict):
+        if tuple(model["features"]) != FEATURES:
+            raise ValueError("sentence ranker: its features differ from the code's; retrain with bench/train_ranker.py")
+        self.baseline = float(model["baseline"])
+        trees = model["trees"]
+        offsets = np.cumsum([0] + [len(t["value"]) for t in trees])
+        self.roots = offsets[:-1].astype(np.int64)
+
+        def flat(key, dtype, shift=False):
+            parts = [np.asarray(t[key], dtype=dtype) + (offset if shift else 0) for t, offset in zip(trees, offsets)]
+            return np.concatenate(parts)
+        self.value = flat("value", np.float64)
+        self.feature = flat("feature", np.int64)
+        self.threshold = flat("threshold", np.float64)
+        self.leaf = flat("leaf", bool)
+        self.left = np.where(self.leaf, np.arange(len(self.leaf)), flat("left", np.int64, shift=True))
+        self.right = np.where(self.leaf, np.arange(len(self.leaf)), flat("right", np.int64, shift=True))
+        self.depth = int(model["max_depth"])
+
+    def decision(self, X: np.ndarray) -> np.ndarray:
+        """The raw score (log-odds) per row."""
+        X = np.asarray(X, dtype=np.float64)
+        if not len(X):
+            return np.zeros(0)
+        node = np.broadcast_to(self.roots[:, None], (len(self.roots), len(X))).copy()
+        rows = np.arange(len(X))[None, :]
+        for _ in range(self.depth):
+            go_left = X[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(go_left, self.left[node], self.right[node])
+        return self.baseline + self.value[node].sum(axis=0)
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.decision(X)))
+
+
+@functools.lru_cache(maxsize=8)
+def load_ranker(path: str = str(MODEL_PATH)) -> TreeEnsemble | None:
+    """The shipped ranker, or None when its file is missing or unreadable (the reader then falls
+    back to the weighted sum of the signals)."""
+    try:
+        return TreeEnsemble(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        import warnings
+
+        warnings.warn(f"sentence ranker not used ({error}); falling back to the weighted score", stacklevel=2)
+        return None

@@ -1,0 +1,101 @@
+"""The sentence ranker: its numpy tree evaluator, the shipped model, the features, the fallback."""
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import ranker
+from assistant.reader import Reader, question_type
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _stump_model(threshold=0.5, feature=0):
+    """One tree: x[feature] <= threshold -> -1, else +2; baseline 0.5."""
+    return {"features": list(ranker.FEATURES), "baseline": 0.5, "max_depth": 1,
+            "trees": [{"value": [0, -1, 2], "feature": [feature, 0, 0], "threshold": [threshold, 0, 0],
+                       "left": [1, 0, 0], "right": [2, 0, 0], "leaf": [0, 1, 1]}]}
+
+
+def test_tree_evaluation_by_hand():
+    model = ranker.TreeEnsemble(_stump_model(threshold=0.5, feature=3))
+    X = np.zeros((3, len(ranker.FEATURES)))
+    X[:, 3] = [0.2, 0.5, 0.9]
+    assert model.decision(X).tolist() == [-0.5, -0.5, 2.5]
+    assert np.allclose(model.probability(X), 1 / (1 + np.exp(-np.array([-0.5, -0.5, 2.5]))))
+    assert model.decision(np.zeros((0, len(ranker.FEATURES)))).shape == (0,)
+
+
+def test_export_matches_scikit_learn():
+    """bench/train_ranker.py's export, evaluated here, gives scikit-learn's own decision values
+    (trees of several depths, features on very different scales)."""
+    sklearn = pytest.importorskip("sklearn.ensemble")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from train_ranker import export
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, len(ranker.FEATURES))) * np.linspace(0.01, 100, len(ranker.FEATURES))
+    y = (X[:, 0] * 50 + X[:, 5] / 10 - X[:, 12] * 3 + rng.normal(size=len(X)) > 0).astype(int)
+    model = sklearn.HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=15, random_state=0).fit(X, y)
+    ours = ranker.TreeEnsemble(json.loads(json.dumps(export(model))))
+    test = rng.normal(size=(500, len(ranker.FEATURES))) * np.linspace(0.01, 100, len(ranker.FEATURES))
+    assert np.allclose(ours.decision(test), model.decision_function(test), atol=1e-9)
+
+
+def test_shipped_model_loads_and_names_the_code_features():
+    data = json.loads(ranker.MODEL_PATH.read_text(encoding="utf-8"))
+    assert tuple(data["features"]) == ranker.FEATURES
+    model = ranker.load_ranker()
+    assert model is not None and len(model.roots) >= 10
+
+
+def test_model_with_other_features_is_refused(tmp_path):
+    bad = _stump_model()
+    bad["features"] = bad["features"][:-1]
+    path = tmp_path / "ranker.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.warns(UserWarning, match="retrain"):
+        assert ranker.load_ranker(str(path)) is None
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\xff garbage", b'{"features": []}'])
+def test_broken_model_file_falls_back_with_a_warning(tmp_path, content):
+    path = tmp_path / "ranker.json"
+    path.write_bytes(content)
+    with pytest.warns(UserWarning, match="falling back"):
+        assert ranker.load_ranker(str(path)) is None
+
+
+def test_longest_run():
+    assert ranker.longest_run("医药制造业产值", "今年延边州医药制造业实现产值") == 5
+    assert ranker.longest_run("abc", "xyz") == 0
+
+
+def test_features_of_candidates(bot):
+    question = "延边州医药制造业一季度的工业总产值是多少？"
+    passages = bot.retrieve(question, k=5)
+    reader = Reader(bot.index, bot.encoder)
+    qv = bot.retriever.query_vector(question)
+    scored, X = reader.sentence_candidates(question, passages, qv, question_type(question))
+    assert X.shape == (len(scored), len(ranker.FEATURES))
+    assert np.isfinite(X).all()
+    col = {name: X[:, i] for i, name in enumerate(ranker.FEATURES)}
+    assert col["kind_quantity"].tolist() == [1.0] * len(scored)
+    assert col["cosine_gap"].max() == 0.0 and col["bigrams_gap"].max() == 0.0
+    assert sorted(col["cosine_rank"].tolist()) == list(range(len(scored)))
+
+
+def test_ranker_and_weighted_score_both_answer(bot):
+    """The ranker orders by probability; the weighted fallback still finds the answer."""
+    question = "延边州医药制造业一季度的工业总产值是多少？"
+    passages = bot.retrieve(question, k=5)
+    qv = bot.retriever.query_vector(question)
+    kind = question_type(question)
+    ranked = Reader(bot.index, bot.encoder).score_sentences(question, passages, qv, kind)
+    assert all(0.0 <= s.score <= 1.0 for s in ranked)
+    assert [s.score for s in ranked] == sorted((s.score for s in ranked), reverse=True)
+    for use in (True, False):
+        answer = Reader(bot.index, bot.encoder, sentence_ranker=use).read(question, passages, qv)
+        assert answer.found and "30亿元" in answer.text
