@@ -52,10 +52,10 @@ FIT_MARGIN = 0.15
 # on answerable ones.
 # Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable), each read with a
 # sentence ranker trained without it (cross-fitting, see bench/train_ranker.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 2.038, "missing_key_terms": -0.797, "unit_missing": -2.039,
-                      "role_missing": -2.000, "sentence_score": 1.507}
-CONFIDENCE_BIAS = -1.929
-ABSTAIN_BELOW = 0.355
+CONFIDENCE_WEIGHTS = {"passage_coverage": 2.103, "missing_key_terms": -0.736, "unit_missing": -1.977,
+                      "role_missing": -2.027, "sentence_score": 1.592}
+CONFIDENCE_BIAS = -2.005
+ABSTAIN_BELOW = 0.433
 
 # ---------------------------------------------------------------- question types
 
@@ -208,7 +208,39 @@ def _person_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
                 and (k + 2 >= len(tokens) or tokens[k + 2][3][:1] in ("v", "x", "p", "c", "u", "d")):
             e = tokens[k + 1][1]        # "王禹/nr 喆/x 提出" -> 王禹喆
         spans.append((s, e))
-    return spans
+    # Transliterated names are joined by a middle dot, which jieba splits: "朗|·|霍华德",
+    # "布兰科|·|茨尔文|科夫斯基".  The tokens on both sides of each dot make one name; it
+    # replaces the pieces of it jieba found.
+    dotted = _dotted_names(tokens)
+    spans = [sp for sp in spans if not any(a <= sp[0] and sp[1] <= b for a, b in dotted)]
+    return spans + dotted
+
+
+_NAME_DOT = "·・•‧"
+
+
+def _dotted_names(tokens: list[tuple[int, int, str, str]]) -> list[tuple[int, int]]:
+    def is_piece(k: int) -> bool:
+        return 0 <= k < len(tokens) and tokens[k][3][:1] not in ("v", "p", "u", "c", "d", "r", "m", "q") and \
+            all("\u4e00" <= ch <= "\u9fff" for ch in tokens[k][2])
+
+    names: list[tuple[int, int]] = []
+    for k, (start, end, word, _) in enumerate(tokens):
+        if word not in _NAME_DOT or not (is_piece(k - 1) and is_piece(k + 1)):
+            continue
+        # Each side may itself be split ("符拉基|米尔"): take the run of name tokens.
+        left, right = k - 1, k + 1
+        while is_piece(left - 1) and tokens[left - 1][3].startswith(("nr", "ns", "nz")) and \
+                tokens[left][3].startswith(("nr", "ns", "nz")):
+            left -= 1
+        while is_piece(right + 1) and tokens[right + 1][3].startswith(("nr", "ns", "nz")):
+            right += 1
+        first, last = tokens[left][0], tokens[right][1]
+        if names and names[-1][1] >= first:
+            names[-1] = (names[-1][0], last)        # a third piece: 符拉基米尔·安德列耶维奇·巴利
+        else:
+            names.append((first, last))
+    return names
 
 
 def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
@@ -548,7 +580,10 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
             # just after the left-hand ones.
             edge = (abs(slot_end - span.end) if slot.right_anchored else span.start - slot_start) if inside else 0
             return (not inside, gap, edge, -(span.end - span.start))
-        return min(candidates, key=distance)
+        best = min(candidates, key=distance)
+        if kind == "place" and WHERE_QUESTION.search(question):
+            best = _whole_location(sentence, best, slot)
+        return best
     # No span of the asked type: a short slot can still name a thing ("…的提案是|《关于…》|"),
     # but a number, a date or a name that is not there is not guessed.
     start, end = _trim(sentence, slot_start, slot_end)
@@ -563,6 +598,20 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
 
 
 YEAR = re.compile(r"(?:19|20)[0-9]{2}年")
+# "在哪里", "位于哪里" ask for a location, which may be more than a name: "位于|浙江省嘉兴市海宁市
+# 许村镇报国村沈士大道以西|，" (not "哪个县", "哪国", which ask for one name).
+WHERE_QUESTION = re.compile(r"哪里|在哪|何地|何处|什么地方|什么位置|地址")
+
+
+def _whole_location(sentence: str, span: Span, slot: Slot) -> Span:
+    """A place name that opens the slot, extended to the end of its clause (at most 20 more
+    characters): the location the question asks for, not only its first name."""
+    if (slot.start, slot.end) == (0, len(sentence)) or not 0 <= span.start - slot.start <= 1:
+        return span
+    stop = re.search(r"[，。；：,;:！？!?（(]", sentence[span.end:])
+    end = span.end + (stop.start() if stop else len(sentence) - span.end)
+    start, end = _trim(sentence, span.start, end)
+    return Span(start, end, span.kind) if 0 < end - span.end <= 20 else span
 RATE_QUESTION = re.compile(r"比例|占比|比重|百分之|率|增幅|增速|涨幅|降幅|(?:涨|增长|增加|提高|提升|上升|下降|减少|降低|压减|缩减|少)了?多少")
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:个)?({_UNIT}|钱)")
 

@@ -215,3 +215,24 @@ def test_units_written_apart_and_counters_that_stand_for_one_another():
     assert not unit_missing("HAT-P-2b距离地球有多远？", "quantity", far, pos_tags(far))
     years = "他总共于美国留学和工作了30多年。"
     assert not unit_missing("他在美国留学和工作了多少年？", "quantity", years, pos_tags(years))
+
+
+def test_where_questions_take_the_whole_location():
+    from assistant.lexical import pos_tags
+
+    sentence = "海宁西站位于浙江省嘉兴市海宁市许村镇报国村沈士大道以西，是沪杭城际铁路的车站。"
+    span = pick_span("海宁西站位于哪里？", "place", sentence, pos_tags(sentence))
+    assert sentence[span.start:span.end] == "浙江省嘉兴市海宁市许村镇报国村沈士大道以西"
+    # "哪个市" asks for one name, not the location.
+    span = pick_span("海宁西站位于哪个市？", "place", sentence, pos_tags(sentence))
+    assert sentence[span.start:span.end].endswith("市") and "许村镇" not in sentence[span.start:span.end]
+
+
+def test_transliterated_names_are_kept_whole():
+    from assistant.lexical import pos_tags
+
+    for sentence, name in [("霁虹桥的设计师为符拉基米尔·安德列耶维奇·巴利。", "符拉基米尔·安德列耶维奇·巴利"),
+                           ("马其顿总统布兰科·茨尔文科夫斯基即将离任。", "布兰科·茨尔文科夫斯基")]:
+        question = "霁虹桥的设计师是谁？" if "霁虹桥" in sentence else "马其顿即将离任的总统是谁？"
+        span = pick_span(question, "person", sentence, pos_tags(sentence))
+        assert sentence[span.start:span.end] == name
