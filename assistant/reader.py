@@ -1,13 +1,17 @@
 """The reader: from the top passages to an extractive answer span, its sentence and citations.
 
-1. Every sentence of the top passages is scored against the question:
-       score = W_COS * cos(question, sentence) + W_LEX * idf-weighted share of the question's
-               words found in the sentence + W_BIGRAM * share of the question's character
-               bigrams found in it + W_CONTEXT * the same share over it and the sentence before
-               it (subjects are often only 他/该/其) + W_RANK / (1 + passage rank) + W_TYPE *
-               [sentence holds a span of the type the question asks for]
-   A sentence with a span of the asked type wins over a better-scored one without, within
-   FIT_MARGIN; a numbered heading gives way to the next sentence.
+1. Every sentence of the top passages is scored against the question on a few signals: the
+   cosine of question and sentence, the idf-weighted share of the question's words found in it,
+   the share of its character bigrams, the same share over it and the sentence before it
+   (subjects are often only 他/该/其), the passage's rank, and whether a span of the type the
+   question asks for stands where the question points (span_fit).  The sentence ranker
+   (ranker.py: gradient-boosted trees over these signals and a few more, trained by
+   bench/train_ranker.py) turns them into the probability that the sentence holds the answer;
+   the most probable sentence is the evidence.  Without the ranker file the weighted sum
+       W_COS * cos + W_LEX * words + W_BIGRAM * bigrams + W_CONTEXT * context
+       + W_RANK / (1 + passage rank) + W_TYPE * fit
+   decides, and a sentence with a span of the asked type wins over a better-scored one
+   without, within FIT_MARGIN; a numbered heading gives way to the next sentence.
    Sentence vectors and part-of-speech tags were computed at index time (index.SentenceTable).
 2. The question type (quantity, time, place, person, org, list, title, what, sentence) comes
    from its question word (多少, 哪一年, 哪里, 谁, 哪家, 哪些, 什么, 为什么...).
@@ -16,7 +20,8 @@
    span of the asked type nearest that slot is the answer; with no typed span the slot itself
    (if short) or the whole sentence is the answer.
 4. When the evidence is weak, the reader abstains and offers the passages as possibly related.
-   A logistic model (CONFIDENCE_WEIGHTS) weighs how much of the question the passage covers,
+   A logistic model (CONFIDENCE_WEIGHTS) weighs the ranker's probability for the sentence,
+   how much of the question the passage covers,
    key terms (years, numbers, titles) missing from it, the asked unit missing from the
    sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 -> money, 面积 -> area),
    and the asked role missing from it (…的院长是谁).
@@ -36,8 +41,9 @@ from .records import Answer, Passage
 
 NOT_FOUND = "文档中没有找到这个问题的答案"
 
-# Sentence score weights: tuned by bench/tune_reader.py on the seed dev split and the even CMRC
-# questions (how often the chosen sentence holds a gold answer); held out: seed test, odd CMRC.
+# Weighted sentence score, used when the sentence ranker (ranker.py) is not available: tuned by
+# bench/tune_reader.py on the seed dev split and the even CMRC questions (how often the chosen
+# sentence holds a gold answer); held out: seed test, odd CMRC.
 W_COS = 1.0
 W_LEX = 0.25
 W_BIGRAM = 0.25
