@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,51 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
     return np.array(rows, dtype=np.float64)
 
 
+SPAN_MODEL_PATH = Path(__file__).with_name("span_ranker.json")
+
+
+def span_feature_names() -> tuple[str, ...]:
+    from .reader import SPAN_TAGS
+
+    return tuple(f"tag_{t}" for t in SPAN_TAGS) + tuple(f"kind_{k}" for k in KINDS) + (
+        "length", "log_length", "length_share", "start_share", "in_slot", "slot_is_sentence",
+        "right_anchored", "from_slot_start", "to_slot_end", "in_question_share", "repeats_question",
+        "digits", "book_title", "quote", "enumeration", "verb_share", "noun_share",
+        "first_noun", "first_verb", "last_noun", "last_verb", "asked_unit_present", "asks_definition")
+
+
+def span_features(question: str, kind: str, sentence: str, pos: list[str], candidates: list) -> np.ndarray:
+    """One row of span_feature_names() per (Span, tags) candidate of reader.span_candidates."""
+    from . import reader as R
+
+    slot = R.find_slot(question, sentence)
+    whole = (slot.start, slot.end) == (0, len(sentence))
+    unit = R.asked_unit(question, kind)
+    tokens = R._tokens_with_offsets(pos)
+    question_chars = set(question)
+    definition = bool(re.search(r"(?:是|指)(?:什么|谁|哪)[？?]?$", question.strip()))
+    kind_row = [float(kind == k) for k in KINDS]
+    rows = []
+    for span, tags in candidates:
+        text = sentence[span.start:span.end]
+        inside = [t for t in tokens if t[0] >= span.start and t[1] <= span.end]
+        flags = [t[3] for t in inside] or ["x"]
+        chars = [c for c in text if not c.isspace()]
+        rows.append([float(t in tags) for t in R.SPAN_TAGS] + kind_row + [
+            len(text), math.log(1 + len(text)), len(text) / max(len(sentence), 1), span.start / max(len(sentence), 1),
+            float(span.start >= slot.start and span.end <= slot.end + 2), float(whole), float(slot.right_anchored),
+            max(-50, min(50, span.start - slot.start)), max(-50, min(50, slot.end - span.end)),
+            sum(c in question_chars for c in chars) / max(len(chars), 1), float(R._inside_question(text, question)),
+            float(bool(re.search(r"[0-9０-９]", text))), float("《" in text), float(bool(re.search(r"[“「\"]", text))),
+            float("、" in text), sum(f.startswith("v") for f in flags) / len(flags),
+            sum(f.startswith(("n", "j")) for f in flags) / len(flags),
+            float(flags[0].startswith(("n", "j"))), float(flags[0].startswith("v")),
+            float(flags[-1].startswith(("n", "j"))), float(flags[-1].startswith("v")),
+            float(bool(unit) and R._has_unit(text, unit)), float(definition),
+        ])
+    return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+
+
 class TreeEnsemble:
     """Gradient-boosted regression trees, evaluated for many rows at once.
 
@@ -110,9 +156,9 @@ class TreeEnsemble:
     A row goes left when ``x[feature] <= threshold``.  Output: the logistic of the baseline plus
     the sum of the leaves reached."""
 
-    def __init__(self, model: dict):
-        if tuple(model["features"]) != FEATURES:
-            raise ValueError("sentence ranker: its features differ from the code's; retrain with bench/train_ranker.py")
+    def __init__(self, model: dict, features: tuple[str, ...] = FEATURES):
+        if tuple(model["features"]) != tuple(features):
+            raise ValueError("ranker: its features differ from the code's; retrain with bench/train_ranker.py")
         self.baseline = float(model["baseline"])
         trees = model["trees"]
         offsets = np.cumsum([0] + [len(t["value"]) for t in trees])
@@ -146,13 +192,16 @@ class TreeEnsemble:
 
 
 @functools.lru_cache(maxsize=8)
-def load_ranker(path: str = str(MODEL_PATH)) -> TreeEnsemble | None:
-    """The shipped ranker, or None when its file is missing or unreadable (the reader then falls
-    back to the weighted sum of the signals)."""
+def load_ranker(path: str = str(MODEL_PATH), spans: bool = False) -> TreeEnsemble | None:
+    """The shipped sentence ranker (or, with ``spans``, the span ranker at ``path``), or None when
+    its file is missing or unreadable: the reader then falls back to the weighted sum of the
+    signals (to the rules of pick_span for spans)."""
     try:
-        return TreeEnsemble(json.loads(Path(path).read_text(encoding="utf-8")))
+        features = span_feature_names() if spans else FEATURES
+        return TreeEnsemble(json.loads(Path(path).read_text(encoding="utf-8")), features)
     except (OSError, ValueError, KeyError, TypeError) as error:
         import warnings
 
-        warnings.warn(f"sentence ranker not used ({error}); falling back to the weighted score", stacklevel=2)
+        fallback = "the rules of pick_span" if spans else "the weighted score"
+        warnings.warn(f"ranker {Path(path).name} not used ({error}); falling back to {fallback}", stacklevel=2)
         return None

@@ -52,6 +52,10 @@ W_RANK = 0.1
 W_TYPE = 0.1
 # A sentence with a span of the asked type beats a better-scored one without, within this margin.
 FIT_MARGIN = 0.15
+# The span ranker (ranker.py) replaces the rules' span only when it scores another candidate
+# higher by more than this (its score: expected char F1 + 0.5 * [contains the gold]); chosen
+# with the target's 0.5 by cross-validation on the tuning questions (bench/train_ranker.py --span-cv).
+SPAN_MARGIN = 0.1
 # Abstention: a logistic model over four of Reader.evidence()'s features, fitted on the dev
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
 # threshold: the most dev abstentions on unanswerable questions with <= 5% wrong abstentions
@@ -780,6 +784,52 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# ---------------------------------------------------------------- span candidates
+
+SPAN_KINDS = ("quantity", "time", "list", "person", "org", "place", "title", "what")
+SPAN_TAGS = ("rule", "asked_type", "head_noun", "slot", "slot_clause", "clause", "after_copula", "sentence") + \
+    tuple(f"typed_{k}" for k in SPAN_KINDS)
+_CLAUSE = re.compile(r"[^，。；：,;:！？!?]+")
+
+
+def span_candidates(question: str, kind: str, sentence: str, pos: list[str]) -> list[tuple[Span, frozenset]]:
+    """Every span of the sentence that could be the answer, each with the tags saying where it
+    comes from (SPAN_TAGS): the rule's pick (pick_span), spans of every type, names built on
+    the question's head noun, the slot and its clause, each clause and the part of it after
+    是/为/即/指, the whole sentence.  The span ranker (ranker.py) chooses among them; the rule's
+    pick is the first."""
+    tags: dict[tuple[int, int], set] = {}
+
+    def add(start: int, end: int, tag: str) -> None:
+        start, end = _trim(sentence, start, end)
+        if end > start:
+            tags.setdefault((start, end), set()).add(tag)
+
+    rule = pick_span(question, kind, sentence, pos)
+    add(rule.start, rule.end, "rule")
+    for k in SPAN_KINDS:
+        for sp in typed_spans(sentence, pos, k):
+            add(sp.start, sp.end, f"typed_{k}")
+            if k == kind:
+                add(sp.start, sp.end, "asked_type")
+    for k in ("place", "org", "list", "what"):
+        for sp in head_noun_spans(question, sentence, pos, k):
+            add(sp.start, sp.end, "head_noun")
+    slot = find_slot(question, sentence)
+    if (slot.start, slot.end) != (0, len(sentence)):
+        add(slot.start, slot.end, "slot")
+    for m in _CLAUSE.finditer(sentence):
+        add(m.start(), m.end(), "clause")
+        for copula in re.finditer(r"是|为|即|指", m.group()):
+            add(m.start() + copula.end(), m.end(), "after_copula")
+        if m.start() < slot.start < m.end():
+            add(slot.start, m.end(), "slot_clause")
+    add(0, len(sentence), "sentence")
+    first = _trim(sentence, rule.start, rule.end)
+    order = sorted(tags, key=lambda k: (k != first, k))
+    return [(Span(a, b, rule.kind if (a, b) == first else "span"), frozenset(tags[(a, b)])) for a, b in order]
+
+
 # ---------------------------------------------------------------- the reader
 
 def question_bigrams(question: str) -> set[str]:
@@ -814,15 +864,39 @@ class ScoredSentence:
 class Reader:
     """Picks the answer sentence among the top passages and the span inside it."""
 
-    def __init__(self, index: Index, encoder=None, sentence_ranker: "ranker.TreeEnsemble | bool" = True):
+    def __init__(self, index: Index, encoder=None, sentence_ranker: "ranker.TreeEnsemble | bool" = True,
+                 span_ranker: "ranker.TreeEnsemble | bool" = True):
         """``sentence_ranker``: True for the shipped ranker, False for the weighted score, or a
-        TreeEnsemble (bench/calibrate_reader.py passes models trained without the question)."""
+        TreeEnsemble (bench/calibrate_reader.py passes models trained without the question).
+        ``span_ranker``: True for the shipped span ranker, False for the rules of pick_span, or a
+        TreeEnsemble."""
         self.index = index
         self.encoder = encoder
         if isinstance(sentence_ranker, bool):
             self.ranker = ranker.load_ranker() if sentence_ranker else None
         else:
             self.ranker = sentence_ranker
+        if isinstance(span_ranker, bool):
+            self.span_ranker = ranker.load_ranker(str(ranker.SPAN_MODEL_PATH), spans=True) if span_ranker else None
+        else:
+            self.span_ranker = span_ranker
+
+    def choose_span(self, question: str, kind: str, sentence: str, pos: list[str]) -> Span:
+        """The answer span inside the chosen sentence: the rules' pick (pick_span), unless the
+        span ranker scores another candidate of span_candidates higher by more than SPAN_MARGIN."""
+        rule = pick_span(question, kind, sentence, pos)
+        if self.span_ranker is None:
+            return rule
+        candidates = span_candidates(question, kind, sentence, pos)
+        if not candidates or "rule" not in candidates[0][1]:
+            return rule
+        scores = self.span_ranker.decision(ranker.span_features(question, kind, sentence, pos, candidates))
+        best = int(np.argmax(scores))
+        if best == 0 or scores[best] - scores[0] <= SPAN_MARGIN:
+            return rule
+        span, tags = candidates[best]
+        kind = next((k for k in SPAN_KINDS if f"typed_{k}" in tags), "sentence" if "sentence" in tags else "span")
+        return Span(span.start, span.end, kind)
 
     def _idf(self, words: list[str]) -> np.ndarray:
         bm25 = self.index.bm25
@@ -980,7 +1054,7 @@ class Reader:
         text = self.index.documents[passage.source].text
         s_start, s_end = int(table.start[best.row]), int(table.end[best.row])
         sentence = text[s_start:s_end]
-        span = pick_span(question, kind, sentence, table.pos[best.row])
+        span = self.choose_span(question, kind, sentence, table.pos[best.row])
         answer.found = True
         answer.kind = span.kind
         answer.text = sentence[span.start:span.end]

@@ -2,7 +2,8 @@
 
     python bench/train_ranker.py               # retrieval cached in bench/out, features recomputed
     python bench/train_ranker.py --recollect   # redo the retrieval too (after an index change)
-    python bench/train_ranker.py --report      # only compare the shipped ranker with the weighted score
+    python bench/train_ranker.py --report      # only compare the shipped rankers with the fallbacks
+    python bench/train_ranker.py --report --span-cv   # how SPAN_CONTAINS_WEIGHT and SPAN_MARGIN were chosen
 
 Training questions: the seed dev split (answerable) and the even-numbered CMRC 2018 questions.
 Held out: the seed test split and the odd CMRC questions.  Every candidate sentence (all
@@ -14,6 +15,12 @@ HistGradientBoostingClassifier with its default settings except early stopping, 
 choice fell from 0.857 to 0.836), exported as JSON
 to assistant/sentence_ranker.json; the export is checked against scikit-learn's own decision
 function before it is written.
+
+The span ranker is trained the same way (HistGradientBoostingRegressor) on the tuning questions
+whose chosen sentence holds a gold answer: one example per candidate span (reader.span_candidates),
+target char F1 + 0.5 * [contains the gold]; written to assistant/span_ranker.json.  The 0.5 and
+the reader's SPAN_MARGIN were chosen by 5-fold cross-validation on the tuning questions
+(--span-cv), the objective weighing the seeds' containment and CMRC's F1 alike.
 """
 from __future__ import annotations
 
@@ -32,9 +39,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from assistant import ranker  # noqa: E402
-from assistant.evaluate import cmrc_normalize, load_questions  # noqa: E402
+from assistant.evaluate import char_f1, cmrc_normalize, load_questions  # noqa: E402
 from assistant.pipeline import clean_question  # noqa: E402
-from assistant.reader import Reader, question_type  # noqa: E402
+from assistant.reader import SPAN_MARGIN, Reader, question_type, span_candidates  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "out" / "ranker_questions.pkl"
 SEED_WEIGHT = 5.0
@@ -74,7 +81,7 @@ def collect() -> dict[str, list[dict]]:
 
 def examples(index, questions: list[dict]) -> list[dict]:
     """Per question: feature rows, labels, and which row the weighted score would choose."""
-    reader = Reader(index, sentence_ranker=False)
+    reader = Reader(index, sentence_ranker=False, span_ranker=False)
     out = []
     for q in questions:
         kind = question_type(q["question"])
@@ -90,7 +97,7 @@ def examples(index, questions: list[dict]) -> list[dict]:
     return out
 
 
-def export(model) -> dict:
+def export(model, names=ranker.FEATURES) -> dict:
     trees = []
     for (predictor,) in model._predictors:
         nodes = predictor.nodes
@@ -98,22 +105,88 @@ def export(model) -> dict:
                       "threshold": nodes["num_threshold"].tolist(), "left": nodes["left"].tolist(),
                       "right": nodes["right"].tolist(), "leaf": nodes["is_leaf"].astype(int).tolist()})
     depth = max(int(p.nodes["depth"].max()) for (p,) in model._predictors)
-    return {"features": list(ranker.FEATURES), "baseline": float(model._baseline_prediction.ravel()[0]),
+    return {"features": list(names), "baseline": float(model._baseline_prediction.ravel()[0]),
             "max_depth": depth, "trees": trees,
             "trained_on": "seed dev split (answerable, weight 5) + even CMRC 2018 dev questions; bench/train_ranker.py"}
 
 
-def fit(train: list[dict]):
-    from sklearn.ensemble import HistGradientBoostingClassifier
+SPAN_CONTAINS_WEIGHT = 0.5
+
+
+def fit(train: list[dict], spans: bool = False):
+    """The sentence ranker (a classifier of "contains a gold answer"), or with ``spans`` the span
+    ranker (a regressor of char F1 + SPAN_CONTAINS_WEIGHT * [contains the gold])."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
     X = np.vstack([d["X"] for d in train])
     y = np.concatenate([d["y"] for d in train])
     w = np.concatenate([np.full(len(d["y"]), SEED_WEIGHT if d["source"] == "seeds" else 1.0) for d in train])
-    model = HistGradientBoostingClassifier(early_stopping=False, random_state=0).fit(X, y, sample_weight=w)
-    model.exported = export(model)
-    check = ranker.TreeEnsemble(model.exported).decision(X)
-    assert np.allclose(check, model.decision_function(X), atol=1e-9), "export differs from scikit-learn"
+    kind = HistGradientBoostingRegressor if spans else HistGradientBoostingClassifier
+    model = kind(early_stopping=False, random_state=0).fit(X, y, sample_weight=w)
+    names = ranker.span_feature_names() if spans else ranker.FEATURES
+    model.exported = export(model, names)
+    check = ranker.TreeEnsemble(model.exported, names).decision(X)
+    reference = model.predict(X) if spans else model.decision_function(X)
+    assert np.allclose(check, reference, atol=1e-9), "export differs from scikit-learn"
     return model, len(y)
+
+
+def span_examples(index, questions: list[dict], lam: float = None) -> list[dict]:
+    """Per question whose chosen sentence (shipped sentence ranker) contains a gold answer: the
+    span candidates' features, their targets, char F1 and containment."""
+    lam = SPAN_CONTAINS_WEIGHT if lam is None else lam
+    reader = Reader(index, span_ranker=False)
+    out = []
+    for q in questions:
+        kind = question_type(q["question"])
+        scored = reader.score_sentences(q["question"], q["passages"], q["query_vector"], kind)
+        if not scored:
+            continue
+        best = reader.choose(scored, kind)
+        sentence = reader.sentence_text(best)
+        golds = [g for g in (cmrc_normalize(a) for a in q["answers"]) if g]
+        if not any(g in cmrc_normalize(sentence) for g in golds):
+            continue
+        pos = index.sentences.pos[best.row]
+        candidates = span_candidates(q["question"], kind, sentence, pos)
+        texts = [sentence[sp.start:sp.end] for sp, _ in candidates]
+        f1 = np.array([max(char_f1(t, a) for a in q["answers"]) for t in texts])
+        contains = np.array([any(g in cmrc_normalize(t) for g in golds) for t in texts], dtype=float)
+        out.append({"source": q["source"], "id": q["id"], "half": q["half"], "f1": f1, "contains": contains,
+                    "y": f1 + lam * contains, "rule": "rule" in candidates[0][1],
+                    "X": ranker.span_features(q["question"], kind, sentence, pos, candidates)})
+    return out
+
+
+def span_pick(d: dict, scores: np.ndarray, margin: float) -> int:
+    best = int(np.argmax(scores))
+    return best if d["rule"] and scores[best] - scores[0] > margin else 0
+
+
+def span_cv(data: list[dict]) -> None:
+    """Choose SPAN_CONTAINS_WEIGHT and SPAN_MARGIN by 5-fold cross-validation on the tuning
+    questions; the objective weighs the seeds' containment (answer accuracy) and CMRC's F1 alike."""
+    tuning = [d for d in data if d["half"] == "in"]
+    print("| contains weight | margin | objective | seeds containment | CMRC F1 |\n|---|---|---|---|---|")
+    rows = []
+    for lam in (0.0, 0.25, 0.5, 1.0):
+        for d in tuning:
+            d["y"] = d["f1"] + lam * d["contains"]
+        scores = {}
+        for k in range(N_FOLDS):
+            model, _ = fit([d for d in tuning if fold_of(d["id"]) != k], spans=True)
+            for d in tuning:
+                if fold_of(d["id"]) == k:
+                    scores[id(d)] = model.predict(d["X"])
+        for margin in (0.0, 0.05, 0.1, 0.2, 0.3):
+            seeds = np.mean([d["contains"][span_pick(d, scores[id(d)], margin)] for d in tuning if d["source"] == "seeds"])
+            cmrc = np.mean([d["f1"][span_pick(d, scores[id(d)], margin)] for d in tuning if d["source"] == "cmrc"])
+            rows.append((0.5 * seeds + 0.5 * cmrc, lam, margin, seeds, cmrc))
+    seeds = np.mean([d["contains"][0] for d in tuning if d["source"] == "seeds"])
+    cmrc = np.mean([d["f1"][0] for d in tuning if d["source"] == "cmrc"])
+    print(f"| (rules only) | | {0.5 * seeds + 0.5 * cmrc:.3f} | {seeds:.3f} | {cmrc:.3f} |")
+    for objective, lam, margin, seeds, cmrc in sorted(rows, reverse=True)[:6]:
+        print(f"| {lam} | {margin} | {objective:.3f} | {seeds:.3f} | {cmrc:.3f} |")
 
 
 def write(model, path: Path) -> None:
@@ -136,7 +209,8 @@ def picks(data: list[dict], model: ranker.TreeEnsemble | None) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recollect", action="store_true", help="redo the retrieval of every question")
-    parser.add_argument("--report", action="store_true", help="do not train; report the shipped ranker")
+    parser.add_argument("--report", action="store_true", help="do not train; report the shipped rankers")
+    parser.add_argument("--span-cv", action="store_true", help="cross-validate the span ranker's settings")
     args = parser.parse_args()
 
     if args.recollect or not QUESTIONS.exists():
@@ -147,8 +221,8 @@ def main() -> int:
     from assistant.index import load_index
 
     started = time.perf_counter()
-    data = examples(load_index(ROOT / "embeddings"), questions["seeds"]) + \
-        examples(load_index(ROOT / "bench" / "out" / "cmrc_index"), questions["cmrc"])
+    seed_index, cmrc_index = load_index(ROOT / "embeddings"), load_index(ROOT / "bench" / "out" / "cmrc_index")
+    data = examples(seed_index, questions["seeds"]) + examples(cmrc_index, questions["cmrc"])
     print(f"features of {len(data)} questions in {time.perf_counter() - started:.0f} s")
 
     def part(source, half):
@@ -182,6 +256,34 @@ def main() -> int:
     reachable = [float(np.mean([d["y"].any() for d in part(s, h)])) for s, h in
                  (("seeds", "in"), ("cmrc", "in"), ("seeds", "out"), ("cmrc", "out"))]
     print("| a gold sentence among the candidates | " + " | ".join(f"{c:.3f}" for c in reachable) + " |")
+
+    # The span ranker, on the questions whose chosen sentence contains a gold answer.
+    spans = span_examples(seed_index, questions["seeds"]) + span_examples(cmrc_index, questions["cmrc"])
+
+    def span_part(source, half):
+        return [d for d in spans if d["source"] == source and d["half"] == half]
+
+    if args.span_cv:
+        span_cv(spans)
+        return 0
+    if not args.report:
+        tuning = span_part("seeds", "in") + span_part("cmrc", "in")
+        model, rows = fit(tuning, spans=True)
+        write(model, ranker.SPAN_MODEL_PATH)
+        print(f"\nspan ranker: trained on {len(tuning)} questions, {rows} candidate spans; wrote "
+              f"{ranker.SPAN_MODEL_PATH.relative_to(ROOT)} ({ranker.SPAN_MODEL_PATH.stat().st_size // 1024} KiB)")
+        ranker.load_ranker.cache_clear()
+    span_model = ranker.load_ranker(str(ranker.SPAN_MODEL_PATH), spans=True)
+    print("\n| span, where the chosen sentence holds a gold answer | seeds dev | CMRC even | seeds test | CMRC odd |")
+    print("|---|---|---|---|---|")
+    parts = [span_part(s, h) for s, h in (("seeds", "in"), ("cmrc", "in"), ("seeds", "out"), ("cmrc", "out"))]
+    for label, key in (("char F1", "f1"), ("contains the gold", "contains")):
+        for name, margin in (("rules (pick_span)", None), ("span ranker", SPAN_MARGIN)):
+            cells = [np.mean([d[key][0 if margin is None else span_pick(d, span_model.decision(d["X"]), margin)]
+                              for d in p]) for p in parts]
+            print(f"| {label}, {name} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+    print("| char F1, best candidate (ceiling) | " + " | ".join(f"{np.mean([d['f1'].max() for d in p]):.3f}" for p in parts) + " |")
+    print("| questions | " + " | ".join(str(len(p)) for p in parts) + " |")
     return 0
 
 

@@ -99,3 +99,58 @@ def test_ranker_and_weighted_score_both_answer(bot):
     for use in (True, False):
         answer = Reader(bot.index, bot.encoder, sentence_ranker=use).read(question, passages, qv)
         assert answer.found and "30亿元" in answer.text
+
+
+def test_span_candidates_start_with_the_rule_and_cover_the_sentence():
+    from assistant.lexical import pos_tags
+    from assistant.reader import SPAN_TAGS, pick_span, span_candidates
+
+    question = "海宁西站位于哪里？"
+    sentence = "海宁西站位于浙江省嘉兴市海宁市许村镇，是沪杭城际铁路的车站。"
+    pos = pos_tags(sentence)
+    candidates = span_candidates(question, "place", sentence, pos)
+    rule = pick_span(question, "place", sentence, pos)
+    assert (candidates[0][0].start, candidates[0][0].end) == (rule.start, rule.end) and "rule" in candidates[0][1]
+    texts = {sentence[sp.start:sp.end]: tags for sp, tags in candidates}
+    assert "sentence" in texts[sentence.rstrip("。")]
+    assert {"clause", "after_copula"} <= texts["沪杭城际铁路的车站"]     # 是 trimmed: the same span
+    assert {"typed_place", "asked_type"} <= texts["浙江省嘉兴市"]
+    assert all(tags <= set(SPAN_TAGS) for _, tags in candidates)
+    X = ranker.span_features(question, "place", sentence, pos, candidates)
+    assert X.shape == (len(candidates), len(ranker.span_feature_names())) and np.isfinite(X).all()
+
+
+def test_span_export_matches_scikit_learn():
+    sklearn = pytest.importorskip("sklearn.ensemble")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from train_ranker import export
+
+    names = ranker.span_feature_names()
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(2000, len(names)))
+    y = X[:, 0] - 2 * X[:, 3] * (X[:, 7] > 0) + rng.normal(size=len(X)) * 0.1
+    model = sklearn.HistGradientBoostingRegressor(max_iter=20, random_state=0).fit(X, y)
+    ours = ranker.TreeEnsemble(json.loads(json.dumps(export(model, names))), names)
+    assert np.allclose(ours.decision(X[:300]), model.predict(X[:300]), atol=1e-9)
+
+
+def test_shipped_span_model_loads_and_broken_one_falls_back(tmp_path):
+    assert ranker.load_ranker(str(ranker.SPAN_MODEL_PATH), spans=True) is not None
+    broken = tmp_path / "span.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.warns(UserWarning, match="rules of pick_span"):
+        assert ranker.load_ranker(str(broken), spans=True) is None
+
+
+def test_span_ranker_answers_are_exact_spans_and_rules_remain_available(bot):
+    """With or without the span ranker the answer is a verbatim slice of the source file."""
+    for question in ["延边州医药制造业一季度的工业总产值是多少？", "卡森细胞资源库管理有限公司位于哪里？",
+                     "为什么延边州医药产业能持续激活新动能？"]:
+        passages = bot.retrieve(question, k=5)
+        qv = bot.retriever.query_vector(question)
+        for use in (True, False):
+            answer = Reader(bot.index, bot.encoder, span_ranker=use).read(question, passages, qv)
+            if answer.found:
+                text = bot.index.document_text(answer.source)
+                assert text[answer.answer_start:answer.answer_end] == answer.text
+                assert answer.text in answer.sentence
