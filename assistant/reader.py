@@ -18,7 +18,10 @@
 3. Inside the best sentence the question is aligned with the text: the words before the
    question word usually stand just before the answer, the words after it just after.  The
    span of the asked type nearest that slot is the answer; with no typed span the slot itself
-   (if short) or the whole sentence is the answer.
+   (if short) or the whole sentence is the answer (pick_span).  The span ranker (ranker.py,
+   trained by bench/train_ranker.py) then weighs that pick against the other candidates
+   (span_candidates: spans of every type, the slot and its clause, each clause, the part after
+   是/为, the sentence) and replaces it when it is clearly better (SPAN_MARGIN).
 4. When the evidence is weak, the reader abstains and offers the passages as possibly related.
    A logistic model (CONFIDENCE_WEIGHTS) weighs the ranker's probability for the sentence,
    how much of the question the passage covers,
