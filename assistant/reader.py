@@ -27,7 +27,9 @@
    how much of the question the passage covers,
    key terms (years, numbers, titles) missing from it, the asked unit missing from the
    sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 -> money, 面积 -> area),
-   and the asked role missing from it (…的院长是谁).
+   and the asked role missing from it (…的院长是谁).  (evidence() also reports a proper name of
+   the question missing from the passage and the asked noun missing from the sentence; they are
+   not weighed: see bench/calibrate_reader.py.)
 """
 from __future__ import annotations
 
@@ -710,6 +712,35 @@ def role_missing(question: str, kind: str, sentence: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1024)
+def _question_entities(question: str) -> tuple[str, ...]:
+    from .lexical import pos_tags
+
+    names = []
+    for token in pos_tags(question):
+        word, _, flag = token.rpartition("/")
+        if flag in ("ns", "nr", "nt", "nz", "nrt") and len(word) >= 2:
+            names.append(word.lower())
+    return tuple(names)
+
+
+def missing_entities(question: str, context: str) -> list[str]:
+    """Places, people, organizations and other proper names of the question (jieba's ns, nr, nt,
+    nz) that the passage does not contain: "黑龙江省的市场占有率" over a passage about 吉林省."""
+    context = context.lower()
+    return [name for name in _question_entities(question) if name not in context]
+
+
+def head_missing(question: str, kind: str, sentence: str) -> bool:
+    """The noun the question asks about ("哪家|银行", "哪个|展馆") is nowhere in the sentence: the
+    sentence names something else of that kind, or nothing."""
+    if kind not in ("org", "place", "title", "what", "list"):
+        return False
+    heads = [h for h in _question_heads(question) if len(h) >= 2]
+    return bool(heads) and not any(h in sentence for h in heads) and \
+        not any(h[-1] in sentence for h in heads if ORG_SUFFIX.fullmatch(h[-1]) or PLACE_SUFFIX.fullmatch(h[-1]))
+
+
 def unit_missing(question: str, kind: str, sentence: str, pos: list[str]) -> bool:
     """The question names a unit (亩, 户, 年...) and no candidate span of the sentence has it."""
     return _lacks_unit(question, kind, sentence, _answer_spans(question, kind, sentence, pos))
@@ -1000,6 +1031,8 @@ class Reader:
             "role_missing": float(role_missing(question, question_type(question), self.sentence_text(best))),
             "unit_missing": float(unit_missing(question, question_type(question), self.sentence_text(best),
                                                self.index.sentences.pos[best.row])),
+            "entity_missing": float(bool(missing_entities(question, context))),
+            "head_missing": float(head_missing(question, question_type(question), self.sentence_text(best))),
         }
 
     @staticmethod

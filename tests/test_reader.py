@@ -236,3 +236,13 @@ def test_transliterated_names_are_kept_whole():
         question = "霁虹桥的设计师是谁？" if "霁虹桥" in sentence else "马其顿即将离任的总统是谁？"
         span = pick_span(question, "person", sentence, pos_tags(sentence))
         assert sentence[span.start:span.end] == name
+
+
+def test_evidence_names_missing_entities_and_heads():
+    from assistant.reader import head_missing, missing_entities
+
+    assert "黑龙江省" in missing_entities("长白山品牌卷烟在黑龙江省的市场占有率是多少？",
+                                        "长白山品牌卷烟在吉林省、延边州市场占有率始终保持在35%和50%左右")
+    assert missing_entities("延边州的市场占有率是多少？", "在吉林省、延边州市场占有率始终保持在50%左右") == []
+    assert head_missing("哪家银行为延边医药企业提供了专项贷款？", "org", "延边大学与企业合作开展研发。")
+    assert not head_missing("哪家银行为延边医药企业提供了专项贷款？", "org", "延边农商银行为医药企业提供专项贷款。")
