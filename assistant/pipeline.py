@@ -9,6 +9,7 @@ Flow: files -> documents.read_document -> chunking.chunk_document -> encoder + l
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -25,7 +26,7 @@ from .chunking import chunk_document, sentence_spans
 from .documents import TEXT_SUFFIXES, Document, DocumentError, list_documents, read_document
 from .encoder import Encoder, model_name
 from .index import (DocumentEntry, Index, IndexProblem, SentenceTable, current_version, default_chunking,
-                    load_index, read_manifest, save_index)
+                    load_index, read_manifest, save_index, _write_atomically)
 from .lexical import pos_tags, tokenize
 from .records import Answer, Passage
 from .retriever import Retriever
@@ -68,6 +69,7 @@ class Assistant:
         self.index = index
         self.retriever = Retriever(index, encoder)
         self._reader = None
+        self.abstain_below: float | None = None     # set by calibrate(); else reader.json, else the default
         self._write_lock = threading.Lock()
 
     # ------------------------------------------------------------ loading and building
@@ -350,7 +352,9 @@ class Assistant:
             return Answer(question=question or "", message="请输入一个问题。")
         retriever = self.retriever
         if self._reader is None or self._reader.index is not retriever.index:
-            self._reader = Reader(retriever.index, self.encoder)
+            threshold = self.abstain_below if self.abstain_below is not None else \
+                self.reader_settings().get("abstain_below")
+            self._reader = Reader(retriever.index, self.encoder, abstain_below=threshold)
         reader = self._reader
         query_vector = retriever.query_vector(cleaned)
         passages = retriever.retrieve(cleaned, k=k, mode=mode, query_vector=query_vector)
@@ -359,6 +363,49 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:
             answer.message = f"问题过长，只使用了前{MAX_QUESTION_CHARS}个字符。 {answer.message}".strip()
         return answer
+
+    # ------------------------------------------------------------ this collection's abstention threshold
+
+    SETTINGS = "reader.json"
+
+    def reader_settings(self) -> dict:
+        """The reader settings of this collection (``<index>/reader.json``, written by
+        ``calibrate``); {} when there are none.  An unreadable file is reported and ignored."""
+        path = self.index_dir / self.SETTINGS
+        if not path.is_file():
+            return {}
+        try:
+            settings = json.loads(path.read_text(encoding="utf-8"))
+            threshold = settings.get("abstain_below")
+            if threshold is not None and not (isinstance(threshold, (int, float)) and 0.0 <= threshold <= 1.0):
+                raise ValueError(f"abstain_below must be a number from 0 to 1, not {threshold!r}")
+            return settings
+        except (OSError, ValueError, AttributeError) as error:
+            log.warning("ignoring %s (%s); using the default abstention threshold", path, error)
+            return {}
+
+    def calibrate(self, items: list[dict], max_wrong: float = 0.05, save: bool = True) -> dict:
+        """Fit this collection's abstention threshold on labelled questions (see
+        evaluate.calibrate), use it from now on and, with ``save``, keep it in
+        ``<index>/reader.json`` for later sessions."""
+        from .evaluate import calibrate
+
+        report = calibrate(self, items, max_wrong)
+        if save:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self.index_dir / self.SETTINGS, json.dumps(report, ensure_ascii=False, indent=1))
+        self.abstain_below = report["abstain_below"]
+        self._reader = None
+        return report
+
+    def reset_calibration(self) -> bool:
+        """Back to the shipped threshold; False when there was nothing to reset."""
+        path = self.index_dir / self.SETTINGS
+        existed = path.is_file() or self.abstain_below is not None
+        path.unlink(missing_ok=True)
+        self.abstain_below = None
+        self._reader = None
+        return existed
 
     # ------------------------------------------------------------ the collection
 

@@ -899,12 +899,14 @@ class Reader:
     """Picks the answer sentence among the top passages and the span inside it."""
 
     def __init__(self, index: Index, encoder=None, sentence_ranker: "ranker.TreeEnsemble | bool" = True,
-                 span_ranker: "ranker.TreeEnsemble | bool" = True):
+                 span_ranker: "ranker.TreeEnsemble | bool" = True, abstain_below: float | None = None):
         """``sentence_ranker``: True for the shipped ranker, False for the weighted score, or a
         TreeEnsemble (bench/calibrate_reader.py passes models trained without the question).
         ``span_ranker``: True for the shipped span ranker, False for the rules of pick_span, or a
-        TreeEnsemble."""
+        TreeEnsemble.  ``abstain_below``: this collection's threshold (``assistant calibrate``),
+        ABSTAIN_BELOW when None."""
         self.index = index
+        self.abstain_below = ABSTAIN_BELOW if abstain_below is None else float(abstain_below)
         self.encoder = encoder
         if isinstance(sentence_ranker, bool):
             self.ranker = ranker.load_ranker() if sentence_ranker else None
@@ -1082,7 +1084,7 @@ class Reader:
         passage = passages[best.passage]
         answer.kind = kind
         answer.score = round(self.confidence(self.evidence(question, passages, best)), 4)
-        if answer.score < ABSTAIN_BELOW:
+        if answer.score < self.abstain_below:
             answer.message = NOT_FOUND
             return answer
 

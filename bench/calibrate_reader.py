@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from assistant import Assistant  # noqa: E402
-from assistant.evaluate import load_questions  # noqa: E402
+from assistant.evaluate import choose_threshold, load_questions  # noqa: E402
 from assistant.reader import Reader, question_type  # noqa: E402
 
 
@@ -91,18 +91,9 @@ def main() -> int:
     names, x, y = features(bot, items, args.features.split(","))
     w, b = fit_logistic(x, y)
     p = 1 / (1 + np.exp(-(x @ w + b)))
-    # Thresholds halfway between neighbouring scores (so that rounding the printed weights does
-    # not move a question across); keep those with <= 5% wrong abstentions, take the one that
-    # abstains on the most unanswerable questions, and of those the one with the fewest wrong
-    # abstentions.
-    values = np.unique(p)
-    cuts = np.concatenate([[values[0] - 1e-3], (values[:-1] + values[1:]) / 2])
-    best = None
-    for cut in cuts:
-        wrong, abstain = np.mean(p[y == 1] < cut), np.mean(p[y == 0] < cut)
-        if wrong <= 0.05 and (best is None or (abstain, -wrong) > best[:2]):
-            best = (abstain, -wrong, float(cut))
-    threshold = best[2]
+    # The threshold: the most unanswerable dev questions caught with <= 5% wrong abstentions
+    # (evaluate.choose_threshold, which `assistant calibrate` also uses per collection).
+    threshold = choose_threshold(p[y == 1].tolist(), p[y == 0].tolist(), 0.05)
     print("CONFIDENCE_WEIGHTS = {")
     print("    " + ", ".join(f'"{n}": {v:.3f}' for n, v in zip(names, w)) + ",\n}")
     print(f"CONFIDENCE_BIAS = {b:.3f}")

@@ -3,6 +3,7 @@
     python bench/cmrc_bench.py                  # retrieval for the three modes + answers
     python bench/cmrc_bench.py --retrieval-only
     python bench/cmrc_bench.py --tune           # sweep the blend weight on even-numbered questions
+    python bench/cmrc_bench.py --answers-only --calibrate-even   # with a threshold fitted on CMRC
 
 Retrieval: the rank of the gold passage among documents (chunks of one passage count once).
 Answers: exact match and character F1 of Answer.text against the gold spans (CMRC
@@ -202,6 +203,9 @@ def main() -> int:
     parser.add_argument("--answers-only", action="store_true")
     parser.add_argument("--tune", action="store_true", help="sweep the blend weight on even-numbered questions")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N questions")
+    parser.add_argument("--calibrate-even", action="store_true",
+                        help="fit this collection's abstention threshold on the even questions first "
+                             "(as `assistant calibrate` would; all CMRC questions are answerable)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "cmrc_results.json"))
     args = parser.parse_args()
 
@@ -222,6 +226,11 @@ def main() -> int:
             results["retrieval_rrf"] = retrieval(bot, questions, ["hybrid"])
             bot.retriever.fusion = "blend"
         if not args.retrieval_only:
+            if args.calibrate_even:
+                report = bot.calibrate([q for i, q in enumerate(questions) if i % 2 == 0], save=False)
+                print(f"abstention threshold fitted on the even questions: {report['abstain_below']} "
+                      f"(declines {report['wrong_abstention']:.1%} of them)")
+                results["calibration"] = report
             results["answers"] = answers(bot, questions)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
