@@ -708,8 +708,16 @@ def role_missing(question: str, kind: str, sentence: str) -> bool:
         word, _, flag = token.rpartition("/")
         if word in ("的", "是", "叫", "为", "现任", "担任"):
             continue
-        return flag.startswith("n") and not flag.startswith("nr") and len(word) >= 2 and word not in sentence
+        return flag.startswith("n") and not flag.startswith("nr") and len(word) >= 2 and not _role_in(word, sentence)
     return False
+
+
+def _role_in(role: str, sentence: str) -> bool:
+    """The role or its verb is in the sentence: 主持人 -> 主持, 母亲 / 生母 -> 母, 作者 -> 作 (创作)."""
+    if role in sentence:
+        return True
+    stem = re.sub(r"^生|(?:人|者|亲)$", "", role)
+    return stem != role and len(stem) >= 1 and stem in sentence
 
 
 @functools.lru_cache(maxsize=1024)

@@ -246,3 +246,11 @@ def test_evidence_names_missing_entities_and_heads():
     assert missing_entities("延边州的市场占有率是多少？", "在吉林省、延边州市场占有率始终保持在50%左右") == []
     assert head_missing("哪家银行为延边医药企业提供了专项贷款？", "org", "延边大学与企业合作开展研发。")
     assert not head_missing("哪家银行为延边医药企业提供了专项贷款？", "org", "延边农商银行为医药企业提供专项贷款。")
+
+
+def test_a_role_paraphrased_by_its_verb_is_not_missing():
+    from assistant.reader import role_missing
+
+    assert not role_missing("《掌故王》的主持人是谁？", "person", "节目由夏雨、宋熙年及陈爽主持，助手为傅千盈。")
+    assert not role_missing("朱载圳的母亲是谁？", "person", "朱载圳，明世宗第四子、母卢靖妃。")
+    assert role_missing("延边大学的院长是谁？", "person", "延边大学党委书记宋顺宗带来了提案。")
