@@ -1,4 +1,5 @@
-"""The sentence ranker: which candidate sentence holds the answer.
+"""The two learned rankers of the reader: which candidate sentence holds the answer, and which
+span of that sentence is the answer.
 
 The reader scores every sentence of the top passages on a handful of signals (cosine with the
 question, word and bigram overlap, the passage's rank, whether a span of the asked type stands
@@ -12,6 +13,11 @@ module evaluates with numpy: no scikit-learn at run time, no pickle.
 
 A candidate's features (``FEATURES``) are computed from the question, the candidates' component
 scores (``ScoredSentence``) and their texts by ``sentence_features``.
+
+The span ranker (``span_ranker.json``, HistGradientBoostingRegressor, same script and questions)
+scores the candidate spans of the chosen sentence (reader.span_candidates: the rules' pick, typed
+spans, the slot, clauses...) by their expected char F1 + 0.5 * [contains the gold], from
+``span_features``; the reader takes its best only when it beats the rules' pick by SPAN_MARGIN.
 """
 from __future__ import annotations
 
@@ -153,8 +159,9 @@ class TreeEnsemble:
 
     All trees' nodes sit in flat arrays; every row walks every tree in step, one level per
     iteration, so a prediction costs (depth) numpy operations, not (trees x depth) Python ones.
-    A row goes left when ``x[feature] <= threshold``.  Output: the logistic of the baseline plus
-    the sum of the leaves reached."""
+    A row goes left when ``x[feature] <= threshold``.  ``decision``: the baseline plus the sum of
+    the leaves reached (log-odds for the classifier, the prediction for the regressor);
+    ``probability``: its logistic."""
 
     def __init__(self, model: dict, features: tuple[str, ...] = FEATURES):
         if tuple(model["features"]) != tuple(features):
