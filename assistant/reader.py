@@ -834,12 +834,13 @@ SPAN_TAGS = ("rule", "asked_type", "head_noun", "slot", "slot_clause", "clause",
 _CLAUSE = re.compile(r"[^，。；：,;:！？!?]+")
 
 
-def span_candidates(question: str, kind: str, sentence: str, pos: list[str]) -> list[tuple[Span, frozenset]]:
+def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
+                    rule: Span | None = None) -> list[tuple[Span, frozenset]]:
     """Every span of the sentence that could be the answer, each with the tags saying where it
     comes from (SPAN_TAGS): the rule's pick (pick_span), spans of every type, names built on
     the question's head noun, the slot and its clause, each clause and the part of it after
     是/为/即/指, the whole sentence.  The span ranker (ranker.py) chooses among them; the rule's
-    pick is the first."""
+    pick (``rule``, computed here when not given) is the first."""
     tags: dict[tuple[int, int], set] = {}
 
     def add(start: int, end: int, tag: str) -> None:
@@ -847,7 +848,7 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str]) -> 
         if end > start:
             tags.setdefault((start, end), set()).add(tag)
 
-    rule = pick_span(question, kind, sentence, pos)
+    rule = rule or pick_span(question, kind, sentence, pos)
     add(rule.start, rule.end, "rule")
     for k in SPAN_KINDS:
         for sp in typed_spans(sentence, pos, k):
@@ -931,7 +932,7 @@ class Reader:
         rule = pick_span(question, kind, sentence, pos)
         if self.span_ranker is None:
             return rule
-        candidates = span_candidates(question, kind, sentence, pos)
+        candidates = span_candidates(question, kind, sentence, pos, rule)
         if not candidates or "rule" not in candidates[0][1]:
             return rule
         scores = self.span_ranker.decision(ranker.span_features(question, kind, sentence, pos, candidates))
