@@ -109,7 +109,8 @@ def calibrate(bot, items: list[dict], max_wrong: float = 0.05) -> dict:
         scores[bool(item.get("answerable", True))].append(answer.score)
     threshold = choose_threshold(scores[True], scores[False], max_wrong)
     a, u = np.array(scores[True]), np.array(scores[False])
-    return {"abstain_below": round(threshold, 4), "answerable": len(a), "unanswerable": len(u), "max_wrong": max_wrong,
+    # Not rounded: confidences are rounded to 4 decimals, and a rounded midpoint could land on one.
+    return {"abstain_below": threshold, "answerable": len(a), "unanswerable": len(u), "max_wrong": max_wrong,
             "wrong_abstention": float(np.mean(a < threshold)) if len(a) else 0.0,
             "abstention_on_unanswerable": float(np.mean(u < threshold)) if len(u) else None}
 

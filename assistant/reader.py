@@ -627,6 +627,8 @@ def _whole_location(sentence: str, span: Span, slot: Slot) -> Span:
     end = span.end + (stop.start() if stop else len(sentence) - span.end)
     start, end = _trim(sentence, span.start, end)
     return Span(start, end, span.kind) if 0 < end - span.end <= 20 else span
+
+
 RATE_QUESTION = re.compile(r"比例|占比|比重|百分之|率|增幅|增速|涨幅|降幅|(?:涨|增长|增加|提高|提升|上升|下降|减少|降低|压减|缩减|少)了?多少")
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:个)?({_UNIT}|钱)")
 
@@ -782,6 +784,8 @@ MEANS_MARKERS = re.compile(r"通过|采取|采用|依托|利用|坚持|实施|�
 def _markers(question: str) -> re.Pattern:
     """A why-question is answered by a reason, a how-question by a means."""
     return CAUSE_MARKERS if re.search(r"为什么|为何|原因|何以", question) else MEANS_MARKERS
+
+
 # Numbered plan headings ("2.推动化学药规模化发展。", "（一）强化工作合力。") name a topic; the
 # sentences after them hold the content.
 HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|[0-9]+[.．、])[^，,；;]{0,30}[。]?\s*$")
@@ -901,7 +905,6 @@ class ScoredSentence:
     fit: float = 0.0
     bigrams: float = 0.0
     context: float = 0.0    # bigram overlap of the previous sentence and this one together
-    weighted: float = 0.0   # the weighted sum of the signals (score, when no ranker is used)
 
 
 class Reader:
@@ -1009,8 +1012,6 @@ class Reader:
                 scored.append(current)
                 texts.append(sentence)
                 neighbours.append((sentences[i + 1] if i + 1 < len(rows) else "", float(cos[i - 1]) if i else None))
-        for s in scored:
-            s.weighted = s.score
         return scored, ranker.sentence_features(question, kind, scored, texts, neighbours)
 
     def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
