@@ -53,7 +53,13 @@ FEATURES = (
     "fit_sentence",         # fit for why/how questions (a reason or means marker)
     "next_bigrams",         # bigram share of the next sentence
     "previous_cosine",      # cosine of the previous sentence (its own when it is the first)
-) + tuple(f"kind_{k}" for k in KINDS) + ("cosine_rank",)
+) + tuple(f"kind_{k}" for k in KINDS) + (
+    "cosine_rank",
+    "in_order",             # share of the question's characters found in the sentence in the same order
+    "in_order_gap",
+    "focus",                # share of the question's words that are not in the passage title found in the sentence
+    "focus_gap",
+)
 
 
 def longest_run(question: str, sentence: str) -> int:
@@ -67,11 +73,35 @@ def longest_run(question: str, sentence: str) -> int:
     return best
 
 
-def sentence_features(question: str, kind: str, scored: list, texts: list[str], neighbours: list[tuple]) -> np.ndarray:
+def in_order(chars: str, sentence: str) -> float:
+    """Share of ``chars`` found in ``sentence`` one after another (greedy, left to right)."""
+    found, at = 0, 0
+    for ch in chars:
+        k = sentence.find(ch, at)
+        if k >= 0:
+            found, at = found + 1, k + 1
+    return found / max(len(chars), 1)
+
+
+def focus(words: list[str], title: str, sentence: str) -> float:
+    """Share of the question's words that the passage title does not already hold (what the
+    question asks *about* its topic: 总长 in 集双高速总长多少公里 over an article on 集双高速) found in
+    the sentence; -1 when the title holds them all.  The topic is named everywhere in its
+    article, so this separates the sentences of one article better than the plain coverage."""
+    title = title.lower()
+    rest = [w for w in words if w not in title]
+    if not rest:
+        return -1.0
+    return sum(w in sentence for w in rest) / len(rest)
+
+
+def sentence_features(question: str, kind: str, scored: list, texts: list[str], neighbours: list[tuple],
+                      titles: list[str] | None = None) -> np.ndarray:
     """One row of FEATURES per candidate.
 
     ``scored``: the reader's ScoredSentence list; ``texts``: their sentences; ``neighbours``:
-    per candidate (next sentence's text or "", previous sentence's cosine or None)."""
+    per candidate (next sentence's text or "", previous sentence's cosine or None); ``titles``:
+    per candidate, the title of its passage."""
     from . import reader as R
 
     if not scored:
@@ -86,6 +116,11 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
     kind_row = [float(kind == k) for k in KINDS]
     cosines = np.array([s.cosine for s in scored])
     cosine_rank = np.argsort(np.argsort(-cosines, kind="stable"), kind="stable")
+    chars = R.WH_WORDS.sub("", re.sub(r"[^0-9a-z\u4e00-\u9fff]", "", question.lower()))
+    words = [w.lower() for w in sorted(set(R._content_words(question)))]
+    titles = titles or [""] * len(texts)
+    order = np.array([in_order(chars, t.lower()) for t in texts])
+    focused = np.array([focus(words, title, t.lower()) for title, t in zip(titles, texts)])
     rows = []
     for i, (s, text, (next_text, previous_cosine)) in enumerate(zip(scored, texts, neighbours)):
         left_share = right_share = 0.0
@@ -105,6 +140,7 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
             R.bigram_overlap(q_bigrams, next_text) if next_text else 0.0,
             s.cosine if previous_cosine is None else previous_cosine,
             *kind_row, float(cosine_rank[i]),
+            order[i], order[i] - order.max(), focused[i], focused[i] - focused.max(),
         ])
     return np.array(rows, dtype=np.float64)
 

@@ -61,16 +61,16 @@ FIT_MARGIN = 0.15
 # higher by more than this (its score: expected char F1 + 0.5 * [contains the gold]); chosen
 # with the target's 0.5 by cross-validation on the tuning questions (bench/train_ranker.py --span-cv).
 SPAN_MARGIN = 0.1
-# Abstention: a logistic model over four of Reader.evidence()'s features, fitted on the dev
+# Abstention: a logistic model over five of Reader.evidence()'s features, fitted on the dev
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
 # threshold: the most dev abstentions on unanswerable questions with <= 5% wrong abstentions
 # on answerable ones.
 # Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable), each read with a
 # sentence ranker trained without it (cross-fitting, see bench/train_ranker.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 2.103, "missing_key_terms": -0.736, "unit_missing": -1.977,
-                      "role_missing": -2.027, "sentence_score": 1.592}
-CONFIDENCE_BIAS = -2.005
-ABSTAIN_BELOW = 0.433
+CONFIDENCE_WEIGHTS = {"passage_coverage": 2.017, "missing_key_terms": -0.928, "unit_missing": -2.122,
+                      "role_missing": -2.085, "sentence_score": 1.602}
+CONFIDENCE_BIAS = -1.935
+ABSTAIN_BELOW = 0.402
 
 # ---------------------------------------------------------------- question types
 
@@ -1012,7 +1012,8 @@ class Reader:
                 scored.append(current)
                 texts.append(sentence)
                 neighbours.append((sentences[i + 1] if i + 1 < len(rows) else "", float(cos[i - 1]) if i else None))
-        return scored, ranker.sentence_features(question, kind, scored, texts, neighbours)
+        titles = [passages[s.passage].title for s in scored]
+        return scored, ranker.sentence_features(question, kind, scored, texts, neighbours, titles)
 
     def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
         """Years, numbers, titles and names in the question that the passage does not contain."""

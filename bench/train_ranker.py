@@ -4,23 +4,27 @@
     python bench/train_ranker.py --recollect   # redo the retrieval too (after an index change)
     python bench/train_ranker.py --report      # only compare the shipped rankers with the fallbacks
     python bench/train_ranker.py --report --span-cv   # how SPAN_CONTAINS_WEIGHT and SPAN_MARGIN were chosen
+    python bench/train_ranker.py --report --bag-cv    # how BAGS and the seed weights were chosen (slow)
 
 Training questions: the seed dev split (answerable) and the even-numbered CMRC 2018 questions.
 Held out: the seed test split and the odd CMRC questions.  Every candidate sentence (all
 sentences of the top 5 passages) is one example, labelled by whether it contains a gold answer
 (CMRC normalization); questions with no such candidate are left out.  Seed questions weigh 5
-(there are 128 of them against 1,610 CMRC ones).  The model is scikit-learn's
-HistGradientBoostingClassifier with its default settings except early stopping, which is off
-(all 100 trees; with it, a random tenth of the rows stopped it at 65 trees and the even CMRC
-choice fell from 0.857 to 0.836), exported as JSON
-to assistant/sentence_ranker.json; the export is checked against scikit-learn's own decision
-function before it is written.
+(there are 128 of them against 1,610 CMRC ones).  The model is the average of BAGS (8)
+scikit-learn HistGradientBoostingClassifiers, each fitted with its default settings except early
+stopping, which is off (all 100 trees; with it, a random tenth of the rows stopped it at 65
+trees and the even CMRC choice fell from 0.857 to 0.836), on a bootstrap sample of the
+questions; exported as one JSON ensemble (every tree, leaves divided by 8) to
+assistant/sentence_ranker.json; the export is checked against scikit-learn's own decision
+functions before it is written.
 
-The span ranker is trained the same way (HistGradientBoostingRegressor) on the tuning questions
-whose chosen sentence holds a gold answer: one example per candidate span (reader.span_candidates),
-target char F1 + 0.5 * [contains the gold]; written to assistant/span_ranker.json.  The 0.5 and
-the reader's SPAN_MARGIN were chosen by 5-fold cross-validation on the tuning questions
-(--span-cv), the objective weighing the seeds' containment and CMRC's F1 alike.
+The span ranker is trained the same way (HistGradientBoostingRegressor, seed questions weighing
+2) on the tuning questions whose chosen sentence holds a gold answer: one example per candidate
+span (reader.span_candidates), target char F1 + 0.5 * [contains the gold]; written to
+assistant/span_ranker.json.  The 0.5 and the reader's SPAN_MARGIN were chosen by 5-fold
+cross-validation on the tuning questions with one model (--span-cv), the objective weighing the
+seeds' containment and CMRC's F1 alike; BAGS and the seed weights by the same kind of
+cross-validation (--bag-cv).
 """
 from __future__ import annotations
 
@@ -49,9 +53,10 @@ FOLDS = ROOT / "bench" / "out" / "ranker_folds"
 N_FOLDS = 5
 
 
-def fold_of(question_id: str) -> int:
-    """The cross-fitting fold of a seed question (stable across runs and machines)."""
-    return zlib.crc32(question_id.encode()) % N_FOLDS
+def fold_of(question_id: str, draw: str = "") -> int:
+    """The cross-fitting fold of a question (stable across runs and machines); ``draw`` names
+    another assignment of the questions to folds (--bag-cv uses three)."""
+    return zlib.crc32((question_id + draw).encode()) % N_FOLDS
 
 
 def retrieve_all(bot, items: list[dict], source: str) -> list[dict]:
@@ -106,29 +111,57 @@ def export(model, names=ranker.FEATURES) -> dict:
                       "right": nodes["right"].tolist(), "leaf": nodes["is_leaf"].astype(int).tolist()})
     depth = max(int(p.nodes["depth"].max()) for (p,) in model._predictors)
     return {"features": list(names), "baseline": float(model._baseline_prediction.ravel()[0]),
-            "max_depth": depth, "trees": trees,
+            "max_depth": depth, "trees": trees}
+
+
+def average(models: list[dict]) -> dict:
+    """One ensemble whose decision is the mean of the models' decisions: every tree of every
+    model, its leaves divided by the number of models."""
+    scale = 1.0 / len(models)
+    trees = [dict(tree, value=[v * scale for v in tree["value"]]) for m in models for tree in m["trees"]]
+    return {"features": models[0]["features"], "baseline": sum(m["baseline"] for m in models) * scale,
+            "max_depth": max(m["max_depth"] for m in models), "bags": len(models), "trees": trees,
             "trained_on": "seed dev split (answerable, weight 5) + even CMRC 2018 dev questions; bench/train_ranker.py"}
 
 
 SPAN_CONTAINS_WEIGHT = 0.5
+# Each ranker is the average of BAGS models, each fitted on a bootstrap sample of the tuning
+# questions (drawn with seed 0, 1, ...).  One model's choices moved with small changes of its
+# training data (a retrained span ranker gained or lost several seed questions); the average
+# is steadier.  Chosen by 5-fold cross-validation on the tuning questions, three fold draws
+# (BENCHMARKS.md, section 3).
+BAGS = 8
+# The seed questions weigh 2 in the span ranker's fit (5 in the sentence ranker's): chosen by
+# the same cross-validation, where 5 let the few seed questions pull the trees about.
+SPAN_SEED_WEIGHT = 2.0
 
 
-def fit(train: list[dict], spans: bool = False):
+def stack(questions: list[dict], seed_weight: float = SEED_WEIGHT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    X = np.vstack([d["X"] for d in questions])
+    y = np.concatenate([d["y"] for d in questions])
+    w = np.concatenate([np.full(len(d["y"]), seed_weight if d["source"] == "seeds" else 1.0) for d in questions])
+    return X, y, w
+
+
+def fit(train: list[dict], spans: bool = False, bags: int = BAGS) -> tuple[dict, int]:
     """The sentence ranker (a classifier of "contains a gold answer"), or with ``spans`` the span
-    ranker (a regressor of char F1 + SPAN_CONTAINS_WEIGHT * [contains the gold])."""
+    ranker (a regressor of char F1 + SPAN_CONTAINS_WEIGHT * [contains the gold]), as the JSON
+    the reader loads, and the number of rows it was fitted on."""
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
-    X = np.vstack([d["X"] for d in train])
-    y = np.concatenate([d["y"] for d in train])
-    w = np.concatenate([np.full(len(d["y"]), SEED_WEIGHT if d["source"] == "seeds" else 1.0) for d in train])
     kind = HistGradientBoostingRegressor if spans else HistGradientBoostingClassifier
-    model = kind(early_stopping=False, random_state=0).fit(X, y, sample_weight=w)
     names = ranker.span_feature_names() if spans else ranker.FEATURES
-    model.exported = export(model, names)
-    check = ranker.TreeEnsemble(model.exported, names).decision(X)
-    reference = model.predict(X) if spans else model.decision_function(X)
+    models = []
+    for bag in range(bags):
+        draw = np.random.default_rng(bag).integers(0, len(train), len(train)) if bags > 1 else range(len(train))
+        X, y, w = stack([train[i] for i in draw], SPAN_SEED_WEIGHT if spans else SEED_WEIGHT)
+        models.append(kind(early_stopping=False, random_state=0).fit(X, y, sample_weight=w))
+    exported = average([export(m, names) for m in models])
+    X, _, _ = stack(train)
+    check = ranker.TreeEnsemble(exported, names).decision(X)
+    reference = np.mean([m.predict(X) if spans else m.decision_function(X) for m in models], axis=0)
     assert np.allclose(check, reference, atol=1e-9), "export differs from scikit-learn"
-    return model, len(y)
+    return exported, len(X)
 
 
 def span_examples(index, questions: list[dict], lam: float = None) -> list[dict]:
@@ -174,10 +207,11 @@ def span_cv(data: list[dict]) -> None:
             d["y"] = d["f1"] + lam * d["contains"]
         scores = {}
         for k in range(N_FOLDS):
-            model, _ = fit([d for d in tuning if fold_of(d["id"]) != k], spans=True)
+            model, _ = fit([d for d in tuning if fold_of(d["id"]) != k], spans=True, bags=1)
+            model = ranker.TreeEnsemble(model, ranker.span_feature_names())
             for d in tuning:
                 if fold_of(d["id"]) == k:
-                    scores[id(d)] = model.predict(d["X"])
+                    scores[id(d)] = model.decision(d["X"])
         for margin in (0.0, 0.05, 0.1, 0.2, 0.3):
             seeds = np.mean([d["contains"][span_pick(d, scores[id(d)], margin)] for d in tuning if d["source"] == "seeds"])
             cmrc = np.mean([d["f1"][span_pick(d, scores[id(d)], margin)] for d in tuning if d["source"] == "cmrc"])
@@ -189,8 +223,41 @@ def span_cv(data: list[dict]) -> None:
         print(f"| {lam} | {margin} | {objective:.3f} | {seeds:.3f} | {cmrc:.3f} |")
 
 
-def write(model, path: Path) -> None:
-    path.write_text(json.dumps(model.exported, separators=(",", ":")), encoding="utf-8")
+def bag_cv(sentences: list[dict], spans: list[dict]) -> None:
+    """How BAGS and SPAN_SEED_WEIGHT were chosen: 5-fold cross-validation on the tuning
+    questions, three assignments of the questions to folds, one model against the average of
+    BAGS, the seed questions weighing 5 or 2.  Sentence ranker: how often the chosen sentence
+    holds a gold answer; span ranker (SPAN_MARGIN as shipped): the seeds' containment and CMRC's
+    F1.  The objective weighs the seeds and CMRC alike.  Slow (about 20 minutes on 2 cores)."""
+    global SEED_WEIGHT, SPAN_SEED_WEIGHT
+    saved = SEED_WEIGHT, SPAN_SEED_WEIGHT
+    print("| ranker | fold draw | models | seed weight | seeds | CMRC | objective |\n|---|---|---|---|---|---|---|")
+    for name, data, is_span in (("sentence", sentences, False), ("span", spans, True)):
+        tuning = [d for d in data if d["half"] == "in" and (is_span or d["y"].any())]
+        for draw in ("", "a", "b"):
+            for bags in (1, BAGS):
+                for weight in (5.0, 2.0):
+                    SEED_WEIGHT = SPAN_SEED_WEIGHT = weight
+                    hits = {"seeds": [], "cmrc": []}
+                    for k in range(N_FOLDS):
+                        model, _ = fit([d for d in tuning if fold_of(d["id"], draw) != k], spans=is_span, bags=bags)
+                        model = ranker.TreeEnsemble(model, ranker.span_feature_names() if is_span else ranker.FEATURES)
+                        for d in tuning:
+                            if fold_of(d["id"], draw) == k:
+                                scores = model.decision(d["X"])
+                                if is_span:
+                                    pick = span_pick(d, scores, SPAN_MARGIN)
+                                    hits[d["source"]].append(d["contains" if d["source"] == "seeds" else "f1"][pick])
+                                else:
+                                    hits[d["source"]].append(d["y"][int(np.argmax(scores))])
+                    seeds, cmrc = np.mean(hits["seeds"]), np.mean(hits["cmrc"])
+                    print(f"| {name} | {draw or '-'} | {bags} | {weight:g} | {seeds:.3f} | {cmrc:.3f} | "
+                          f"{(seeds + cmrc) / 2:.4f} |", flush=True)
+    SEED_WEIGHT, SPAN_SEED_WEIGHT = saved
+
+
+def write(model: dict, path: Path) -> None:
+    path.write_text(json.dumps(model, separators=(",", ":")), encoding="utf-8")
 
 
 def picks(data: list[dict], model: ranker.TreeEnsemble | None) -> float:
@@ -211,6 +278,7 @@ def main() -> int:
     parser.add_argument("--recollect", action="store_true", help="redo the retrieval of every question")
     parser.add_argument("--report", action="store_true", help="do not train; report the shipped rankers")
     parser.add_argument("--span-cv", action="store_true", help="cross-validate the span ranker's settings")
+    parser.add_argument("--bag-cv", action="store_true", help="cross-validate BAGS and the seed weights")
     args = parser.parse_args()
 
     if args.recollect or not QUESTIONS.exists():
@@ -233,7 +301,7 @@ def main() -> int:
         started = time.perf_counter()
         model, rows = fit(tuning)
         write(model, ranker.MODEL_PATH)
-        print(f"trained on {len(tuning)} questions, {rows} sentences ({model.n_iter_} trees) in "
+        print(f"trained on {len(tuning)} questions, {rows} sentences ({len(model['trees'])} trees) in "
               f"{time.perf_counter() - started:.0f} s; wrote {ranker.MODEL_PATH.relative_to(ROOT)} "
               f"({ranker.MODEL_PATH.stat().st_size // 1024} KiB)")
         ranker.load_ranker.cache_clear()
@@ -265,6 +333,9 @@ def main() -> int:
 
     if args.span_cv:
         span_cv(spans)
+        return 0
+    if args.bag_cv:
+        bag_cv(data, spans)
         return 0
     if not args.report:
         tuning = span_part("seeds", "in") + span_part("cmrc", "in")

@@ -44,6 +44,35 @@ def test_export_matches_scikit_learn():
     assert np.allclose(ours.decision(test), model.decision_function(test), atol=1e-9)
 
 
+def test_averaged_models_give_the_mean_decision():
+    """train_ranker.average: one ensemble of several models' trees (leaves scaled) decides as the
+    mean of their decisions, for the classifier and the regressor alike."""
+    sklearn = pytest.importorskip("sklearn.ensemble")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from train_ranker import average, export
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(1500, len(ranker.FEATURES)))
+    y = (X[:, 1] - X[:, 4] + rng.normal(size=len(X)) > 0).astype(int)
+    models = [sklearn.HistGradientBoostingClassifier(max_iter=10 + 5 * k, random_state=k).fit(X[k::3], y[k::3])
+              for k in range(3)]
+    merged = ranker.TreeEnsemble(json.loads(json.dumps(average([export(m) for m in models]))))
+    test = rng.normal(size=(200, len(ranker.FEATURES)))
+    mean = np.mean([m.decision_function(test) for m in models], axis=0)
+    assert np.allclose(merged.decision(test), mean, atol=1e-9)
+    assert not np.allclose(merged.decision(test), models[0].decision_function(test))
+
+
+def test_in_order_and_focus_features():
+    assert ranker.in_order("总长公里", "总长97.829公里") == 1.0
+    assert ranker.in_order("公里总长", "总长97.829公里") == 0.5        # the order counts
+    assert ranker.in_order("", "总长") == 0.0
+    # the title holds the topic: only the other words of the question count
+    assert ranker.focus(["集双高速", "总长", "公里"], "集双高速", "总长97.829公里") == 1.0
+    assert ranker.focus(["集双高速", "总长", "公里"], "集双高速", "集双高速主线全长81.123公里") == 0.5
+    assert ranker.focus(["集双高速"], "集双高速", "总长97.829公里") == -1.0
+
+
 def test_shipped_model_loads_and_names_the_code_features():
     data = json.loads(ranker.MODEL_PATH.read_text(encoding="utf-8"))
     assert tuple(data["features"]) == ranker.FEATURES
