@@ -8,8 +8,9 @@ of the CMRC questions; the signals interact (a high cosine means less when the s
 heading, a bigram overlap means more relative to the other candidates), so a small tree ensemble
 over them does better.  It is trained by ``bench/train_ranker.py`` with scikit-learn's
 HistGradientBoostingClassifier (library defaults) on the seed dev split and the even CMRC
-questions, and shipped as plain JSON (``sentence_ranker.json``, the trees' nodes) that this
-module evaluates with numpy: no scikit-learn at run time, no pickle.
+questions, eight times on bootstrap samples of them, and shipped as plain JSON
+(``sentence_ranker.json``: the eight models' trees, leaves divided by eight, so one ensemble
+gives their mean) that this module evaluates with numpy: no scikit-learn at run time, no pickle.
 
 A candidate's features (``FEATURES``) are computed from the question, the candidates' component
 scores (``ScoredSentence``) and their texts by ``sentence_features``.
