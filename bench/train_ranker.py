@@ -234,6 +234,8 @@ def bag_cv(sentences: list[dict], spans: list[dict]) -> None:
     print("| ranker | fold draw | models | seed weight | seeds | CMRC | objective |\n|---|---|---|---|---|---|---|")
     for name, data, is_span in (("sentence", sentences, False), ("span", spans, True)):
         tuning = [d for d in data if d["half"] == "in" and (is_span or d["y"].any())]
+        if not tuning:
+            continue
         for draw in ("", "a", "b"):
             for bags in (1, BAGS):
                 for weight in (5.0, 2.0):
