@@ -17,7 +17,8 @@ scores (``ScoredSentence``) and their texts by ``sentence_features``.
 
 The span ranker (``span_ranker.json``, HistGradientBoostingRegressor, same script and questions)
 scores the candidate spans of the chosen sentence (reader.span_candidates: the rules' pick, typed
-spans, the slot, clauses...) by their expected char F1 + 0.5 * [contains the gold], from
+spans, the slot, clauses...) by their expected char F1 + 0.5 * [contains the gold] (relative to
+the sentence's other candidates), from
 ``span_features``; the reader takes its best only when it beats the rules' pick by SPAN_MARGIN.
 """
 from __future__ import annotations

@@ -58,8 +58,9 @@ W_TYPE = 0.1
 # A sentence with a span of the asked type beats a better-scored one without, within this margin.
 FIT_MARGIN = 0.15
 # The span ranker (ranker.py) replaces the rules' span only when it scores another candidate
-# higher by more than this (its score: expected char F1 + 0.5 * [contains the gold]); chosen
-# with the target's 0.5 by cross-validation on the tuning questions (bench/train_ranker.py --span-cv).
+# higher by more than this (its score: expected char F1 + 0.5 * [contains the gold], relative to
+# the sentence's other candidates); chosen with the target's 0.5 by cross-validation on the
+# tuning questions (bench/train_ranker.py --span-cv), and checked again with averaged models.
 SPAN_MARGIN = 0.1
 # Abstention: a logistic model over five of Reader.evidence()'s features, fitted on the dev
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
