@@ -382,10 +382,15 @@ def _load_version(folder: Path) -> Index:
         raise IndexProblem(f"the index manifest in {version} is damaged (checksums missing)")
     for name, digest in checksums.items():
         path = version / name
-        if not path.is_file():
-            raise IndexProblem(f"index file {name} is missing")
-        if _sha256_file(path) != digest:
-            raise IndexProblem(f"index file {name} is damaged (checksum mismatch)")
+        try:
+            # OSError too: a writer may delete this version's folder between the check and the
+            # read; load_index then retries with the new version.
+            if not path.is_file():
+                raise IndexProblem(f"index file {name} is missing")
+            if _sha256_file(path) != digest:
+                raise IndexProblem(f"index file {name} is damaged (checksum mismatch)")
+        except OSError as err:
+            raise IndexProblem(f"index file {name} cannot be read ({err})") from None
     try:
         chunks = [Chunk(**json.loads(line)) for line in
                   (version / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]

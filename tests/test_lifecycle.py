@@ -507,6 +507,40 @@ def test_readers_keep_answering_during_writes(collection, tmp_path):
     assert_consistent(Assistant.load(docs=bot.docs, index=bot.index_dir, encoder=bot.encoder, progress=False))
 
 
+def test_a_version_deleted_while_its_checksums_are_read_is_a_retry_not_a_crash(collection, tmp_path, monkeypatch):
+    """A writer may publish a new version and delete the old folder between a reader's check
+    that a file exists and its read of it: load_index reads the new version instead (this raced
+    under CPU load as a bare FileNotFoundError).  The same failure with no new version is an
+    IndexProblem, never a bare OSError."""
+    import assistant.index as index_module
+
+    bot = collection
+    real = index_module._sha256_file
+    old_version = current_version(bot.index_dir)
+    calls = []
+
+    def vanishing(path):
+        if not calls:
+            calls.append(path)
+            doc = tmp_path / "late.txt"
+            doc.write_text(small_doc(40), encoding="utf-8")
+            bot.add([doc])                                     # publishes a new version, deletes the old
+            assert not old_version.exists()
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real(path)
+
+    monkeypatch.setattr(index_module, "_sha256_file", vanishing)
+    index = load_index(bot.index_dir)
+    assert calls and "late.txt" in {c.source for c in index.chunks}
+
+    def unreadable(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(index_module, "_sha256_file", unreadable)
+    with pytest.raises(IndexProblem, match="cannot be read"):
+        load_index(bot.index_dir)
+
+
 def _damage(index_dir: Path, how: str) -> str:
     """Damage the index on disk; return a word the warning must contain."""
     version = current_version(index_dir)
