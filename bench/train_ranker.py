@@ -144,10 +144,11 @@ def stack(questions: list[dict], seed_weight: float = SEED_WEIGHT) -> tuple[np.n
     return X, y, w
 
 
-def fit(train: list[dict], spans: bool = False, bags: int = BAGS) -> tuple[dict, int]:
+def fit(train: list[dict], spans: bool = False, bags: int = BAGS, seed_weight: float | None = None) -> tuple[dict, int]:
     """The sentence ranker (a classifier of "contains a gold answer"), or with ``spans`` the span
     ranker (a regressor of char F1 + SPAN_CONTAINS_WEIGHT * [contains the gold]), as the JSON
-    the reader loads, and the number of rows it was fitted on."""
+    the reader loads, and the number of rows it was fitted on.  ``seed_weight``: the seed
+    questions' weight, SPAN_SEED_WEIGHT or SEED_WEIGHT when None."""
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
     kind = HistGradientBoostingRegressor if spans else HistGradientBoostingClassifier
@@ -155,7 +156,8 @@ def fit(train: list[dict], spans: bool = False, bags: int = BAGS) -> tuple[dict,
     models = []
     for bag in range(bags):
         draw = np.random.default_rng(bag).integers(0, len(train), len(train)) if bags > 1 else range(len(train))
-        X, y, w = stack([train[i] for i in draw], SPAN_SEED_WEIGHT if spans else SEED_WEIGHT)
+        weight = seed_weight if seed_weight is not None else SPAN_SEED_WEIGHT if spans else SEED_WEIGHT
+        X, y, w = stack([train[i] for i in draw], weight)
         models.append(kind(early_stopping=False, random_state=0).fit(X, y, sample_weight=w))
     exported = average([export(m, names) for m in models])
     X, _, _ = stack(train)
@@ -240,8 +242,6 @@ def bag_cv(sentences: list[dict], spans: list[dict]) -> None:
     BAGS, the seed questions weighing 5 or 2.  Sentence ranker: how often the chosen sentence
     holds a gold answer; span ranker (SPAN_MARGIN as shipped): the seeds' containment and CMRC's
     F1.  The objective weighs the seeds and CMRC alike.  Slow (about 70 minutes on 2 cores)."""
-    global SEED_WEIGHT, SPAN_SEED_WEIGHT
-    saved = SEED_WEIGHT, SPAN_SEED_WEIGHT
     print("| ranker | fold draw | models | seed weight | seeds | CMRC | objective |\n|---|---|---|---|---|---|---|")
     for name, data, is_span in (("sentence", sentences, False), ("span", spans, True)):
         tuning = [d for d in data if d["half"] == "in" and (is_span or d["y"].any())]
@@ -250,10 +250,10 @@ def bag_cv(sentences: list[dict], spans: list[dict]) -> None:
         for draw in ("", "a", "b"):
             for bags in (1, BAGS):
                 for weight in (5.0, 2.0):
-                    SEED_WEIGHT = SPAN_SEED_WEIGHT = weight
                     hits = {"seeds": [], "cmrc": []}
                     for k in range(N_FOLDS):
-                        model, _ = fit([d for d in tuning if fold_of(d["id"], draw) != k], spans=is_span, bags=bags)
+                        model, _ = fit([d for d in tuning if fold_of(d["id"], draw) != k], spans=is_span, bags=bags,
+                                       seed_weight=weight)
                         model = ranker.TreeEnsemble(model, ranker.span_feature_names() if is_span else ranker.FEATURES)
                         for d in tuning:
                             if fold_of(d["id"], draw) == k:
@@ -266,7 +266,6 @@ def bag_cv(sentences: list[dict], spans: list[dict]) -> None:
                     seeds, cmrc = np.mean(hits["seeds"]), np.mean(hits["cmrc"])
                     print(f"| {name} | {draw or '-'} | {bags} | {weight:g} | {seeds:.3f} | {cmrc:.3f} | "
                           f"{(seeds + cmrc) / 2:.4f} |", flush=True)
-    SEED_WEIGHT, SPAN_SEED_WEIGHT = saved
 
 
 def write(model: dict, path: Path) -> None:
