@@ -15,11 +15,12 @@ gives their mean) that this module evaluates with numpy: no scikit-learn at run 
 A candidate's features (``FEATURES``) are computed from the question, the candidates' component
 scores (``ScoredSentence``) and their texts by ``sentence_features``.
 
-The span ranker (``span_ranker.json``, HistGradientBoostingRegressor, same script and questions)
-scores the candidate spans of the chosen sentence (reader.span_candidates: the rules' pick, typed
-spans, the slot, clauses...) by their expected char F1 + 0.5 * [contains the gold] (relative to
-the sentence's other candidates), from
-``span_features``; the reader takes its best only when it beats the rules' pick by SPAN_MARGIN.
+The span ranker (``span_ranker.json``, a LightGBM LambdaRank model trained by the same script on
+the same questions, exported to the same JSON trees) orders the candidate spans of the chosen
+sentence (reader.span_candidates: the rules' pick, typed spans, the slot, clauses, names after
+又名/称为, a name without its bracketed gloss...) from ``span_features``; it learned from their
+graded relevance, round(4 * (char F1 + 0.5 * [contains the gold])).  The reader takes its best
+only when it beats the rules' pick by SPAN_MARGIN.
 """
 from __future__ import annotations
 

@@ -21,7 +21,8 @@
    (if short) or the whole sentence is the answer (pick_span).  The span ranker (ranker.py,
    trained by bench/train_ranker.py) then weighs that pick against the other candidates
    (span_candidates: spans of every type, the slot and its clause, each clause, the part after
-   是/为, the sentence) and replaces it when it is clearly better (SPAN_MARGIN).
+   是/为 or 又名/称为, a name without its bracketed gloss, the sentence) and replaces it when it
+   is clearly better (SPAN_MARGIN).
 4. When the evidence is weak, the reader abstains and offers the passages as possibly related.
    A logistic model (CONFIDENCE_WEIGHTS) weighs the ranker's probability for the sentence,
    how much of the question the passage covers,
@@ -58,9 +59,9 @@ W_TYPE = 0.1
 # A sentence with a span of the asked type beats a better-scored one without, within this margin.
 FIT_MARGIN = 0.15
 # The span ranker (ranker.py) replaces the rules' span only when it scores another candidate
-# higher by more than this (its score: expected char F1 + 0.5 * [contains the gold], relative to
-# the sentence's other candidates); chosen with the target's 0.5 by cross-validation on the
-# tuning questions (bench/train_ranker.py --span-cv), and checked again with averaged models.
+# higher by more than this (its scores order one sentence's candidates); chosen with an earlier
+# regression ranker by cross-validation on the tuning questions, and checked again for the
+# LambdaRank one (bench/train_ranker.py --span-cv: 0.0 / 0.1 / 0.2 within noise of each other).
 SPAN_MARGIN = 0.1
 # Abstention: a logistic model over five of Reader.evidence()'s features, fitted on the dev
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
@@ -522,21 +523,24 @@ def reason_span(question: str, sentence: str) -> Span:
 _JI = re.compile(r"(第)?几([\u4e00-\u9fff]{1,3})")
 
 
-def counted_spans(question: str, sentence: str) -> list[Span]:
+def counted_spans(question: str, sentence: str, every: bool = False) -> list[Span]:
     """"几连增" -> 七连增, "第几位" -> 第三位: the question's own words around 几, with a
-    number in its place."""
+    number in its place; the longest such words found, or with ``every`` all lengths (第7部剧场
+    and 第7部 for "第几部剧场版", as span candidates)."""
     m = _JI.search(question)
     if not m:
         return []
     prefix = m.group(1) or ""
+    spans = []
     # A bare measure word ("几个", "几年") is left to the quantity and time spans.
     for length in range(len(m.group(2)), 0 if prefix else 1, -1):
         suffix = re.escape(m.group(2)[:length])
         found = [Span(x.start(), x.end(), "quantity") for x in
                  re.finditer(rf"{prefix}(?:[一二两三四五六七八九十百千万]+|[0-9]+){suffix}", sentence)]
-        if found:
+        if found and not every:
             return found
-    return []
+        spans += found
+    return spans
 
 
 def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
@@ -835,16 +839,20 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 SPAN_KINDS = ("quantity", "time", "list", "person", "org", "place", "title", "what")
 SPAN_TAGS = ("rule", "asked_type", "head_noun", "slot", "slot_clause", "clause", "after_copula", "sentence") + \
-    tuple(f"typed_{k}" for k in SPAN_KINDS)
+    tuple(f"typed_{k}" for k in SPAN_KINDS) + ("counted", "after_naming", "before_paren")
 _CLAUSE = re.compile(r"[^，。；：,;:！？!?]+")
+# Words that give a thing's other name or meaning: what follows them is a name ("又名梅窝河").
+_NAMING = re.compile(r"又名|又称|也称|亦称|别称|别名|俗称|简称|全称|统称|称为|称作|叫做|又叫|名为|意为|意指|谥号?")
 
 
 def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
                     rule: Span | None = None) -> list[tuple[Span, frozenset]]:
     """Every span of the sentence that could be the answer, each with the tags saying where it
     comes from (SPAN_TAGS): the rule's pick (pick_span), spans of every type, names built on
-    the question's head noun, the slot and its clause, each clause and the part of it after
-    是/为/即/指, the whole sentence.  The span ranker (ranker.py) chooses among them; the rule's
+    the question's head noun, the 第N… words of a 第几 question, the slot and its clause, each
+    clause and the parts of it after 是/为/即/指 and after naming words (又名, 称为: _NAMING),
+    the whole sentence, and any of these cut before a bracket (a name without its gloss:
+    拉穆特人（鄂温语… -> 拉穆特人).  The span ranker (ranker.py) chooses among them; the rule's
     pick (``rule``, computed here when not given) is the first."""
     tags: dict[tuple[int, int], set] = {}
 
@@ -866,13 +874,22 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
     slot = find_slot(question, sentence)
     if (slot.start, slot.end) != (0, len(sentence)):
         add(slot.start, slot.end, "slot")
+    for sp in counted_spans(question, sentence, every=True):
+        add(sp.start, sp.end, "counted")
     for m in _CLAUSE.finditer(sentence):
         add(m.start(), m.end(), "clause")
         for copula in re.finditer(r"是|为|即|指", m.group()):
             add(m.start() + copula.end(), m.end(), "after_copula")
+        for naming in _NAMING.finditer(m.group()):
+            add(m.start() + naming.end(), m.end(), "after_naming")
         if m.start() < slot.start < m.end():
             add(slot.start, m.end(), "slot_clause")
     add(0, len(sentence), "sentence")
+    # A name followed by its gloss in brackets ("拉穆特人（鄂温语…"): the name alone.
+    for start, end in list(tags):
+        cut = re.search(r"[（(]", sentence[start + 1:end])
+        if cut:
+            add(start, start + 1 + cut.start(), "before_paren")
     first = _trim(sentence, rule.start, rule.end)
     order = sorted(tags, key=lambda k: (k != first, k))
     return [(Span(a, b, rule.kind if (a, b) == first else "span"), frozenset(tags[(a, b)])) for a, b in order]

@@ -163,6 +163,46 @@ def test_span_export_matches_scikit_learn():
     assert np.allclose(ours.decision(X[:300]), model.predict(X[:300]), atol=1e-9)
 
 
+def test_span_ranker_export_matches_lightgbm():
+    """The LambdaRank span ranker, exported by bench/train_ranker.py and evaluated here, gives
+    LightGBM's own scores, and ranks each group's best candidate first more often than chance."""
+    pytest.importorskip("lightgbm")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from train_ranker import fit_span_ranker
+
+    names = ranker.span_feature_names()
+    rng = np.random.default_rng(3)
+    groups = []
+    for g in range(300):
+        X = rng.normal(size=(rng.integers(3, 12), len(names))) * np.linspace(0.1, 50, len(names))
+        f1 = 1 / (1 + np.exp(-(X[:, 2] / 10 - X[:, 9] / 5 + rng.normal(size=len(X)) * 0.3)))
+        groups.append({"source": "seeds" if g % 10 == 0 else "cmrc", "X": X, "f1": f1,
+                       "contains": (f1 > 0.7).astype(float)})
+    model, rows = fit_span_ranker(groups[:200])
+    assert rows == sum(len(d["f1"]) for d in groups[:200])
+    ours = ranker.TreeEnsemble(json.loads(json.dumps(model)), names)
+    held_out = groups[200:]
+    top = [d["f1"][int(np.argmax(ours.decision(d["X"])))] >= d["f1"].max() - 1e-12 for d in held_out]
+    chance = np.mean([1 / len(d["f1"]) for d in held_out])
+    assert np.mean(top) > chance + 0.2
+
+
+def test_span_candidates_cut_glosses_and_follow_naming_words():
+    """A name glossed in brackets is also a candidate alone; what follows 又名 / 称为 is one."""
+    from assistant.lexical import pos_tags
+    from assistant.reader import span_candidates
+
+    sentence = "鄂温人过去称为拉穆特人（鄂温语，意为海洋的人），又名埃文人。"
+    candidates = span_candidates("鄂温人过去被称为什么？", "what", sentence, pos_tags(sentence))
+    texts = {sentence[sp.start:sp.end]: tags for sp, tags in candidates}
+    assert "before_paren" in texts["拉穆特人"] and "after_naming" in texts["拉穆特人（鄂温语"]
+    assert "after_naming" in texts["埃文人"]
+    sentence = "这是柯南系列第7部剧场版。"
+    texts = {sentence[sp.start:sp.end]: tags for sp, tags in
+             span_candidates("这是第几部剧场版？", "quantity", sentence, pos_tags(sentence))}
+    assert "counted" in texts["第7部"] and "counted" in texts["第7部剧场"]
+
+
 def test_shipped_span_model_loads_and_broken_one_falls_back(tmp_path):
     assert ranker.load_ranker(str(ranker.SPAN_MODEL_PATH), spans=True) is not None
     broken = tmp_path / "span.json"
