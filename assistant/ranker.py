@@ -158,7 +158,36 @@ def span_feature_names() -> tuple[str, ...]:
         "length", "log_length", "length_share", "start_share", "in_slot", "slot_is_sentence",
         "right_anchored", "from_slot_start", "to_slot_end", "in_question_share", "repeats_question",
         "digits", "book_title", "quote", "enumeration", "verb_share", "noun_share",
-        "first_noun", "first_verb", "last_noun", "last_verb", "asked_unit_present", "asks_definition")
+        "first_noun", "first_verb", "last_noun", "last_verb", "asked_unit_present", "asks_definition",
+        "left_match", "right_match")
+
+
+_BETWEEN = set(" ，,、“”\"《》（）()")
+
+
+def anchor_matches(question: str, sentence: str, start: int, end: int) -> tuple[int, int]:
+    """How many characters of the question just before its question word stand verbatim just
+    before the span (skipping punctuation), and how many just after it stand just after the
+    span: "辐射可分为|哪两类" against "辐射可分为|游离辐射和非游离辐射" gives 5 on the left.
+    Capped at 8."""
+    from . import reader as R
+
+    q = question.strip().rstrip("？?。！! ").lower()
+    m = R.WH_WORDS.search(q)
+    if not m:
+        return 0, 0
+    left, right, s = q[:m.start()], q[m.end():], sentence.lower()
+    while start > 0 and s[start - 1] in _BETWEEN:
+        start -= 1
+    while end < len(s) and s[end] in _BETWEEN:
+        end += 1
+    n_left = 0
+    while n_left < min(len(left), start, 8) and left[-1 - n_left] == s[start - 1 - n_left]:
+        n_left += 1
+    n_right = 0
+    while n_right < min(len(right), 8) and end + n_right < len(s) and right[n_right] == s[end + n_right]:
+        n_right += 1
+    return n_left, n_right
 
 
 def span_features(question: str, kind: str, sentence: str, pos: list[str], candidates: list) -> np.ndarray:
@@ -189,6 +218,7 @@ def span_features(question: str, kind: str, sentence: str, pos: list[str], candi
             float(flags[0].startswith(("n", "j"))), float(flags[0].startswith("v")),
             float(flags[-1].startswith(("n", "j"))), float(flags[-1].startswith("v")),
             float(bool(unit) and R._has_unit(text, unit)), float(definition),
+            *anchor_matches(question, sentence, span.start, span.end),
         ])
     return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
 

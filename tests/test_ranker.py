@@ -203,6 +203,21 @@ def test_span_candidates_cut_glosses_and_follow_naming_words():
     assert "counted" in texts["第7部"] and "counted" in texts["第7部剧场"]
 
 
+def test_anchor_matches_measure_the_question_words_around_a_span():
+    """left_match / right_match: the question's words before its question word found just
+    before the span (punctuation skipped), those after it just after the span; capped at 8."""
+    sentence = "辐射可分为游离辐射和非游离辐射，游离辐射可以电离原子。"
+    start = sentence.index("游离辐射和")
+    assert ranker.anchor_matches("辐射可分为哪两类？", sentence, start, start + 10) == (5, 0)
+    assert ranker.anchor_matches("辐射可分为哪两类？", sentence, 0, 2) == (0, 0)
+    sentence = "第五次会议在延吉工人文化宫开幕。"
+    start = sentence.index("延吉")
+    assert ranker.anchor_matches("第五次会议在什么开幕？", sentence, start, start + 7) == (6, 2)
+    assert ranker.anchor_matches("第五次会议在什么开幕？", sentence, start, start + 4) == (6, 0)
+    assert ranker.anchor_matches("《" + "甲" * 20 + "》是什么？", "《" + "甲" * 20 + "》是一本书", 23, 27) == (8, 0)
+    assert ranker.anchor_matches("没有问句", sentence, 0, 3) == (0, 0)
+
+
 def test_shipped_span_model_loads_and_broken_one_falls_back(tmp_path):
     assert ranker.load_ranker(str(ranker.SPAN_MODEL_PATH), spans=True) is not None
     broken = tmp_path / "span.json"
