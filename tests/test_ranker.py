@@ -214,7 +214,7 @@ def test_anchor_matches_measure_the_question_words_around_a_span():
     start = sentence.index("延吉")
     assert ranker.anchor_matches("第五次会议在什么开幕？", sentence, start, start + 7) == (6, 2)
     assert ranker.anchor_matches("第五次会议在什么开幕？", sentence, start, start + 4) == (6, 0)
-    assert ranker.anchor_matches("《" + "甲" * 20 + "》是什么？", "《" + "甲" * 20 + "》是一本书", 23, 27) == (8, 0)
+    assert ranker.anchor_matches("《" + "甲" * 20 + "》是什么？", "《" + "甲" * 20 + "》是一本书", 23, 26) == (8, 0)
     assert ranker.anchor_matches("没有问句", sentence, 0, 3) == (0, 0)
 
 
