@@ -165,18 +165,27 @@ def span_feature_names() -> tuple[str, ...]:
 _BETWEEN = set(" ，,、“”\"《》（）()")
 
 
+@functools.lru_cache(maxsize=64)
+def _question_sides(question: str) -> tuple[str, str] | None:
+    """The question's words before and after its question word (lower case), None without one;
+    cached: span_features asks once per candidate."""
+    from . import reader as R
+
+    q = question.strip().rstrip("？?。！! ").lower()
+    m = R.WH_WORDS.search(q)
+    return (q[:m.start()], q[m.end():]) if m else None
+
+
 def anchor_matches(question: str, sentence: str, start: int, end: int) -> tuple[int, int]:
     """How many characters of the question just before its question word stand verbatim just
     before the span (skipping punctuation), and how many just after it stand just after the
     span: "辐射可分为|哪两类" against "辐射可分为|游离辐射和非游离辐射" gives 5 on the left.
     Capped at 8."""
-    from . import reader as R
-
-    q = question.strip().rstrip("？?。！! ").lower()
-    m = R.WH_WORDS.search(q)
-    if not m:
+    sides = _question_sides(question)
+    if sides is None:
         return 0, 0
-    left, right, s = q[:m.start()], q[m.end():], sentence.lower()
+    left, right = sides
+    s = sentence.lower()
     while start > 0 and s[start - 1] in _BETWEEN:
         start -= 1
     while end < len(s) and s[end] in _BETWEEN:
