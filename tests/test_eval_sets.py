@@ -1,0 +1,36 @@
+"""The evaluation sets: every gold string stands verbatim in its seed document, and the fresh
+held-out set (eval/seeds_qa_fresh.jsonl) does not repeat a question of the big one."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TYPES = {"quantity", "time", "place", "person", "org", "list", "title", "what", "sentence"}
+
+
+def _load(name):
+    return [json.loads(line) for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", ["seeds_qa.jsonl", "seeds_qa_fresh.jsonl"])
+def test_gold_strings_stand_in_their_documents(name):
+    texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (ROOT / "seeds").glob("*.txt")}
+    rows = _load(name)
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["type"] in TYPES and r["split"] in ("dev", "test"), r["id"]
+        if r["answerable"]:
+            assert r["answers"] and r["answers"][0] == r["answer"] and r["source"] in texts, r["id"]
+            for gold in r["answers"]:
+                assert re.sub(r"\s+", "", gold) in texts[r["source"]], (r["id"], gold)
+        else:
+            assert r["answers"] == [] and r["answer"] == "" and r["source"] == "", r["id"]
+
+
+def test_fresh_set_is_held_out_and_new():
+    fresh, big = _load("seeds_qa_fresh.jsonl"), _load("seeds_qa.jsonl")
+    assert all(r["split"] == "test" for r in fresh)
+    assert not {r["question"] for r in fresh} & {r["question"] for r in big}
+    assert sum(not r["answerable"] for r in fresh) >= 0.1 * len(fresh)
