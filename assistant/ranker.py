@@ -238,7 +238,8 @@ class TreeEnsemble:
     All trees' nodes sit in flat arrays; every row walks every tree in step, one level per
     iteration, so a prediction costs (depth) numpy operations, not (trees x depth) Python ones.
     A row goes left when ``x[feature] <= threshold``.  ``decision``: the baseline plus the sum of
-    the leaves reached (log-odds for the classifier, the prediction for the regressor);
+    the leaves reached (log-odds for the sentence classifier, an ordering score for the span
+    ranker);
     ``probability``: its logistic."""
 
     def __init__(self, model: dict, features: tuple[str, ...] = FEATURES):

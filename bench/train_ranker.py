@@ -130,10 +130,11 @@ def average(models: list[dict]) -> dict:
 
 
 SPAN_CONTAINS_WEIGHT = 0.5
-# Each ranker is the average of BAGS models, each fitted on a bootstrap sample of the tuning
-# questions (drawn with seed 0, 1, ...).  One model's choices moved with small changes of its
-# training data (a retrained span ranker gained or lost several seed questions); the average
-# is steadier.  Chosen by 5-fold cross-validation on the tuning questions, three fold draws
+# The sentence ranker is the average of BAGS models, each fitted on a bootstrap sample of the
+# tuning questions (drawn with seed 0, 1, ...).  One model's choices moved with small changes of
+# its training data (a retrained span ranker gained or lost several seed questions); the average
+# is steadier.  (The span regressor of the session before was averaged too; the LambdaRank span
+# ranker is one model: averaging it gained nothing.)  Chosen by 5-fold cross-validation on the tuning questions, three fold draws
 # (BENCHMARKS.md, section 3).
 BAGS = 8
 # The seed questions weigh 2 in the span ranker's fit (5 in the sentence ranker's): chosen by
