@@ -118,6 +118,19 @@ class Index:
     def document_text(self, name: str) -> str:
         return self.documents[name].text
 
+    def lead_sentence(self, row: int) -> str:
+        """The first sentence of the article that chunk ``row`` belongs to (the run of chunks
+        of one file under one title).  An article names its topic in its lead and often only
+        there ("长齿锯犁鳗，为…鳗科的一种。…体长可达76公分。"); the reader reads it with each sentence."""
+        chunk = self.chunks[row]
+        first = row
+        while first > 0 and self.chunks[first - 1].source == chunk.source and self.chunks[first - 1].title == chunk.title:
+            first -= 1
+        rows = self.sentences.rows_of_chunk(first)
+        if not len(rows):
+            return ""
+        return self.document_text(chunk.source)[self.sentences.start[rows[0]]:self.sentences.end[rows[0]]]
+
     # ----- changes (used by build and by incremental updates)
 
     def add_chunks(self, doc: DocumentEntry, chunks: list[Chunk], vectors: np.ndarray,

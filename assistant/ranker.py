@@ -62,6 +62,10 @@ FEATURES = (
     "in_order_gap",
     "focus",                # share of the question's words that are not in the passage title found in the sentence
     "focus_gap",
+    "topic_focus",          # the same with the article's lead sentence added to the title
+    "topic_focus_gap",
+    "topic_coverage",       # coverage of the question's words by the sentence and its article's lead together
+    "topic_coverage_gap",
 )
 
 
@@ -99,12 +103,16 @@ def focus(words: list[str], title: str, sentence: str) -> float:
 
 
 def sentence_features(question: str, kind: str, scored: list, texts: list[str], neighbours: list[tuple],
-                      titles: list[str] | None = None) -> np.ndarray:
+                      titles: list[str] | None = None, topics: list[str] | None = None,
+                      topic_coverage: list[float] | None = None) -> np.ndarray:
     """One row of FEATURES per candidate.
 
     ``scored``: the reader's ScoredSentence list; ``texts``: their sentences; ``neighbours``:
     per candidate (next sentence's text or "", previous sentence's cosine or None); ``titles``:
-    per candidate, the title of its passage."""
+    per candidate, the title of its passage; ``topics``: the title and the article's lead
+    sentence (Index.lead_sentence); ``topic_coverage``: the reader's coverage of the question's
+    words by the lead and the sentence together.  A sentence that leaves its subject unsaid
+    (体长可达76公分。) finds it in the lead (长齿锯犁鳗，为…的一种。)."""
     from . import reader as R
 
     if not scored:
@@ -124,6 +132,9 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
     titles = titles or [""] * len(texts)
     order = np.array([in_order(chars, t.lower()) for t in texts])
     focused = np.array([focus(words, title, t.lower()) for title, t in zip(titles, texts)])
+    topics = topics or titles
+    topical = np.array([focus(words, topic, t.lower()) for topic, t in zip(topics, texts)])
+    covered = np.array(topic_coverage if topic_coverage is not None else [s.coverage for s in scored], dtype=float)
     rows = []
     for i, (s, text, (next_text, previous_cosine)) in enumerate(zip(scored, texts, neighbours)):
         left_share = right_share = 0.0
@@ -144,6 +155,7 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
             s.cosine if previous_cosine is None else previous_cosine,
             *kind_row, float(cosine_rank[i]),
             order[i], order[i] - order.max(), focused[i], focused[i] - focused.max(),
+            topical[i], topical[i] - topical.max(), covered[i], covered[i] - covered.max(),
         ])
     return np.array(rows, dtype=np.float64)
 

@@ -5,8 +5,10 @@
    the share of its character bigrams, the same share over it and the sentence before it
    (subjects are often only 他/该/其), the passage's rank, and whether a span of the type the
    question asks for stands where the question points (span_fit).  The sentence ranker
-   (ranker.py: gradient-boosted trees over these signals and a few more, trained by
-   bench/train_ranker.py) turns them into the probability that the sentence holds the answer;
+   (ranker.py: gradient-boosted trees over these signals and a few more, among them the
+   question's words found in the sentence together with its article's lead sentence, which
+   names the subject the sentence leaves unsaid; trained by bench/train_ranker.py) turns them
+   into the probability that the sentence holds the answer;
    the most probable sentence is the evidence.  Without the ranker file the weighted sum
        W_COS * cos + W_LEX * words + W_BIGRAM * bigrams + W_CONTEXT * context
        + W_RANK / (1 + passage rank) + W_TYPE * fit
@@ -69,10 +71,10 @@ SPAN_MARGIN = 0.1
 # on answerable ones.
 # Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable), each read with a
 # sentence ranker trained without it (cross-fitting, see bench/train_ranker.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 2.017, "missing_key_terms": -0.928, "unit_missing": -2.122,
-                      "role_missing": -2.085, "sentence_score": 1.602}
-CONFIDENCE_BIAS = -1.935
-ABSTAIN_BELOW = 0.402
+CONFIDENCE_WEIGHTS = {"passage_coverage": 2.067, "missing_key_terms": -1.184, "unit_missing": -2.119,
+                      "role_missing": -2.050, "sentence_score": 1.036}
+CONFIDENCE_BIAS = -1.669
+ABSTAIN_BELOW = 0.446
 
 # ---------------------------------------------------------------- question types
 
@@ -998,11 +1000,12 @@ class Reader:
         weights = self._idf(words) if words else np.zeros(0)
         photo_question = kind == "person" and PHOTO_QUESTION.search(question) is not None
         q_bigrams = question_bigrams(question)
-        scored, texts, neighbours = [], [], []
+        scored, texts, neighbours, topics, topic_coverage = [], [], [], [], []
         for rank, passage in enumerate(passages):
             rows = list(table.rows_of_chunk(passage.chunk_id))
             if not rows:
                 continue
+            topic = f"{passage.title}\n{self.index.lead_sentence(passage.chunk_id)}"
             cos = table.vectors[rows] @ query_vector if (query_vector is not None and table.vectors is not None) \
                 else np.zeros(len(rows))
             text = self.index.documents[passage.source].text
@@ -1029,9 +1032,11 @@ class Reader:
                         caption = current
                 scored.append(current)
                 texts.append(sentence)
+                topics.append(topic)
+                topic_coverage.append(self.coverage(words, weights, f"{topic}\n{sentence}") if words else 0.0)
                 neighbours.append((sentences[i + 1] if i + 1 < len(rows) else "", float(cos[i - 1]) if i else None))
         titles = [passages[s.passage].title for s in scored]
-        return scored, ranker.sentence_features(question, kind, scored, texts, neighbours, titles)
+        return scored, ranker.sentence_features(question, kind, scored, texts, neighbours, titles, topics, topic_coverage)
 
     def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
         """Years, numbers, titles and names in the question that the passage does not contain."""

@@ -116,6 +116,41 @@ def test_features_of_candidates(bot):
     assert sorted(col["cosine_rank"].tolist()) == list(range(len(scored)))
 
 
+def test_lead_sentence_is_the_first_sentence_of_the_article(bot):
+    index = bot.index
+    chunks = index.chunks
+    first_of_article = [i for i, c in enumerate(chunks)
+                        if i == 0 or chunks[i - 1].source != c.source or chunks[i - 1].title != c.title]
+    later = [i for i in range(1, len(chunks)) if i not in set(first_of_article)]
+    assert first_of_article and later
+    for i in first_of_article[:20]:
+        rows = index.sentences.rows_of_chunk(i)
+        own_first = index.document_text(chunks[i].source)[index.sentences.start[rows[0]]:index.sentences.end[rows[0]]]
+        assert index.lead_sentence(i) == own_first
+    for i in later[:20]:
+        head = max(j for j in first_of_article if j < i)
+        assert chunks[head].source == chunks[i].source and index.lead_sentence(i) == index.lead_sentence(head)
+
+
+def test_topic_features_credit_a_sentence_that_leaves_its_subject_to_the_lead():
+    """体长可达76公分 names neither the fish nor the question's words beyond 体长: the article's
+    lead (the fish's name) completes it, and the words the lead lacks (体长) are in it."""
+    from assistant.reader import ScoredSentence
+
+    question = "长齿锯犁鳗的体长是多少？"
+    lead = "长齿锯犁鳗，又称长齿锯齿鳗，为鳗鲡目锯齿鳗科的其中一个种。"
+    texts = [lead, "体长可达76公分。"]
+    scored = [ScoredSentence(0, 0, 0.0, 0.9, 0.8), ScoredSentence(1, 0, 0.0, 0.85, 0.2)]
+    X = ranker.sentence_features(question, "quantity", scored, texts, [("", None), ("", 0.9)],
+                                 titles=["DEV_1165"] * 2, topics=[f"DEV_1165\n{lead}"] * 2,
+                                 topic_coverage=[0.8, 1.0])
+    col = {name: X[:, i] for i, name in enumerate(ranker.FEATURES)}
+    assert col["topic_focus"].tolist() == [0.0, 1.0]
+    assert col["topic_focus_gap"].tolist() == [-1.0, 0.0]
+    assert col["topic_coverage_gap"].tolist() == pytest.approx([-0.2, 0.0])
+    assert col["focus"][0] < 1.0        # with the file name as title the plain focus cannot tell
+
+
 def test_ranker_and_weighted_score_both_answer(bot):
     """The ranker orders by probability; the weighted fallback still finds the answer."""
     question = "延边州医药制造业一季度的工业总产值是多少？"
