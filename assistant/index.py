@@ -70,6 +70,7 @@ class Index:
     build_seconds: float = 0.0
     version: str = ""
     _faiss: object = None
+    _article_first: np.ndarray | None = None     # per chunk: the first chunk of its article (lazy)
 
     # ----- the FAISS view of the vectors
 
@@ -113,6 +114,7 @@ class Index:
                                         None if self.sentences.vectors is None else self.sentences.vectors.copy(),
                                         list(self.sentences.pos))
         clone._faiss = None
+        clone._article_first = None
         return clone
 
     def document_text(self, name: str) -> str:
@@ -122,14 +124,17 @@ class Index:
         """The first sentence of the article that chunk ``row`` belongs to (the run of chunks
         of one file under one title).  An article names its topic in its lead and often only
         there ("长齿锯犁鳗，为…鳗科的一种。…体长可达76公分。"); the reader reads it with each sentence."""
-        chunk = self.chunks[row]
-        first = row
-        while first > 0 and self.chunks[first - 1].source == chunk.source and self.chunks[first - 1].title == chunk.title:
-            first -= 1
-        rows = self.sentences.rows_of_chunk(first)
+        if self._article_first is None or len(self._article_first) != len(self.chunks):
+            first = np.zeros(len(self.chunks), dtype=np.int64)
+            for i in range(1, len(self.chunks)):
+                same = self.chunks[i - 1].source == self.chunks[i].source and self.chunks[i - 1].title == self.chunks[i].title
+                first[i] = first[i - 1] if same else i
+            self._article_first = first
+        rows = self.sentences.rows_of_chunk(int(self._article_first[row]))
         if not len(rows):
             return ""
-        return self.document_text(chunk.source)[self.sentences.start[rows[0]]:self.sentences.end[rows[0]]]
+        source = self.chunks[row].source
+        return self.document_text(source)[self.sentences.start[rows[0]]:self.sentences.end[rows[0]]]
 
     # ----- changes (used by build and by incremental updates)
 
@@ -146,6 +151,7 @@ class Index:
         self.vectors = np.vstack([base, vectors.astype(np.float32)])
         self.bm25.add(tokens)
         self._faiss = None
+        self._article_first = None
 
     def remove_documents(self, names: set[str]) -> int:
         """Drop the documents and every row of their chunks; returns how many chunks went."""
@@ -158,6 +164,7 @@ class Index:
         for name in names:
             self.documents.pop(name, None)
         self._faiss = None
+        self._article_first = None
         return removed
 
 

@@ -131,6 +131,15 @@ def test_lead_sentence_is_the_first_sentence_of_the_article(bot):
         head = max(j for j in first_of_article if j < i)
         assert chunks[head].source == chunks[i].source and index.lead_sentence(i) == index.lead_sentence(head)
 
+    # After a change of the index the leads follow the new chunk rows.
+    changed = index.copy()
+    changed.remove_documents({chunks[0].source})
+    assert len(changed.chunks) < len(chunks)
+    first = changed.chunks[0]
+    rows = changed.sentences.rows_of_chunk(0)
+    assert changed.lead_sentence(0) == changed.document_text(first.source)[changed.sentences.start[rows[0]]:changed.sentences.end[rows[0]]]
+    assert index.lead_sentence(0) != changed.lead_sentence(0)
+
 
 def test_topic_features_credit_a_sentence_that_leaves_its_subject_to_the_lead():
     """体长可达76公分 names neither the fish nor the question's words beyond 体长: the article's
