@@ -69,7 +69,7 @@ SPAN_MARGIN = 0.1
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
 # threshold: the most dev abstentions on unanswerable questions with <= 5% wrong abstentions
 # on answerable ones.
-# Fitted 2026-11-24 on the 156 dev questions (128 answerable, 28 unanswerable), each read with a
+# Fitted 2026-11-25 (after the topic features) on the 156 dev questions (128 answerable, 28 unanswerable), each read with a
 # sentence ranker trained without it (cross-fitting, see bench/train_ranker.py).
 CONFIDENCE_WEIGHTS = {"passage_coverage": 2.067, "missing_key_terms": -1.184, "unit_missing": -2.119,
                       "role_missing": -2.050, "sentence_score": 1.036}
