@@ -124,7 +124,7 @@ class Index:
         """The first sentence of the article that chunk ``row`` belongs to (the run of chunks
         of one file under one title).  An article names its topic in its lead and often only
         there ("长齿锯犁鳗，为…鳗科的一种。…体长可达76公分。"); the reader reads it with each sentence."""
-        if self._article_first is None or len(self._article_first) != len(self.chunks):
+        if self._article_first is None:      # dropped by add_chunks / remove_documents / copy
             first = np.zeros(len(self.chunks), dtype=np.int64)
             for i in range(1, len(self.chunks)):
                 same = self.chunks[i - 1].source == self.chunks[i].source and self.chunks[i - 1].title == self.chunks[i].title
