@@ -80,13 +80,17 @@ def answer_correct(answer, item: dict) -> bool:
     return item.get("type") == "sentence" and any(g in squeeze(answer.sentence) for g in golds)
 
 
-def choose_threshold(answerable: list[float], unanswerable: list[float], max_wrong: float = 0.05) -> float:
+def choose_threshold(answerable: list[float], unanswerable: list[float], max_wrong: float = 0.05,
+                     guard: list[float] | None = None) -> float:
     """The abstention threshold (abstain when confidence < threshold) that abstains on the most
     unanswerable questions while abstaining on at most ``max_wrong`` of the answerable ones; among
     those, the one with the fewest wrong abstentions.  Candidates lie halfway between neighbouring
     scores, so a question never sits on the threshold.  With no unanswerable question this is a
-    threshold below every score: on such a set any abstention is a wrong one."""
+    threshold below every score: on such a set any abstention is a wrong one.  ``guard``: the
+    scores of answerable questions of another set, of which no more than ``max_wrong`` may be
+    declined either (a threshold fitted on a hundred questions alone follows their tail)."""
     a, u = np.asarray(answerable, dtype=float), np.asarray(unanswerable, dtype=float)
+    g = np.asarray(guard if guard is not None else [], dtype=float)
     values = np.unique(np.concatenate([a, u]))
     if not len(values):
         raise ValueError("no questions to calibrate on")
@@ -95,9 +99,10 @@ def choose_threshold(answerable: list[float], unanswerable: list[float], max_wro
     for cut in cuts:
         wrong = float(np.mean(a < cut)) if len(a) else 0.0
         caught = float(np.mean(u < cut)) if len(u) else 0.0
-        if wrong <= max_wrong and (best is None or (caught, -wrong) > best[:2]):
+        guarded = float(np.mean(g < cut)) if len(g) else 0.0
+        if wrong <= max_wrong and guarded <= max_wrong and (best is None or (caught, -wrong) > best[:2]):
             best = (caught, -wrong, float(cut))
-    return best[2]
+    return best[2] if best is not None else float(cuts[0])
 
 
 def calibrate(bot, items: list[dict], max_wrong: float = 0.05) -> dict:

@@ -18,6 +18,17 @@ def test_threshold_catches_the_most_unanswerable_within_the_cap():
     assert sum(a < strict for a in answerable) == 0 and sum(u < strict for u in unanswerable) == 2
 
 
+def test_a_guard_set_of_answerable_questions_holds_the_threshold_down():
+    answerable = [0.9, 0.8, 0.7, 0.6, 0.35] + [0.95] * 15
+    unanswerable = [0.2, 0.3, 0.4, 0.65]
+    free = choose_threshold(answerable, unanswerable, max_wrong=0.05)
+    guard = [0.38] * 2 + [0.9] * 18                    # 2 of 20 under 0.4: 10 % would be declined
+    guarded = choose_threshold(answerable, unanswerable, max_wrong=0.05, guard=guard)
+    assert guarded < free and guarded <= 0.38
+    assert sum(u < guarded for u in unanswerable) == 2          # 0.4 is no longer caught
+    assert choose_threshold(answerable, unanswerable, max_wrong=0.05, guard=[0.99] * 20) == free
+
+
 def test_with_only_answerable_questions_it_never_abstains():
     t = choose_threshold([0.2, 0.5, 0.9], [], max_wrong=0.05)
     assert t < 0.2

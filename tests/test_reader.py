@@ -254,3 +254,38 @@ def test_a_role_paraphrased_by_its_verb_is_not_missing():
     assert not role_missing("《掌故王》的主持人是谁？", "person", "节目由夏雨、宋熙年及陈爽主持，助手为傅千盈。")
     assert not role_missing("朱载圳的母亲是谁？", "person", "朱载圳，明世宗第四子、母卢靖妃。")
     assert role_missing("延边大学的院长是谁？", "person", "延边大学党委书记宋顺宗带来了提案。")
+
+
+def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
+    from assistant.reader import qualifier_conflict
+
+    plant = "延吉市污水处理厂二期正式投入运行，新增污水处理能力10万吨每日。"
+    assert qualifier_conflict("污水处理厂一期每天能处理多少吨污水？", plant) == ["一期"]
+    assert qualifier_conflict("污水处理厂二期每天能处理多少吨污水？", plant) == []
+    assert qualifier_conflict("2023年人参出口额是多少？", "2021年，延边州林下参留存面积21万亩。") == ["2023年"]
+    assert qualifier_conflict("2023年人参出口额是多少？", "延边州林下参留存面积21万亩。") == []
+    # a span of years covers the years inside it
+    assert qualifier_conflict("2025年的产值目标是多少？", "到2024—2026年，产值达到80亿元。") == []
+    assert qualifier_conflict("卷烟在黑龙江省的市场占有率是多少？", "卷烟在吉林省、延边州市场占有率保持在50%左右") == \
+        ["黑龙江省"]
+    # one place under two names is no conflict
+    assert qualifier_conflict("延边州的两会在哪里召开？", "延边朝鲜族自治州第十六届人民代表大会在延吉召开") == []
+
+
+def test_a_figure_of_another_phase_is_not_given_as_the_answer(bot):
+    said = bot.ask("延吉市污水处理厂二期每天能处理多少吨污水？")
+    assert said.found and "10万吨" in said.text
+    other = bot.ask("延吉市污水处理厂一期每天能处理多少吨污水？")
+    assert not other.found and other.message == NOT_FOUND
+
+
+def test_a_counter_before_a_word_is_not_taken_for_a_unit():
+    from assistant.lexical import pos_tags
+    from assistant.reader import asked_unit, unit_missing
+
+    assert asked_unit("延边州有多少个人参产品获得了认证？", "quantity") == "个"
+    assert asked_unit("西密德兰下辖几个次级行政区？", "quantity") == "个"
+    assert asked_unit("涨了多少个百分点？", "quantity") == "百分点"
+    assert asked_unit("王江泾镇内有多少人口？", "quantity") == "人"
+    sentence = "延边州有72个人参产品获得了品牌认证。"
+    assert not unit_missing("延边州有多少个人参产品获得了认证？", "quantity", sentence, pos_tags(sentence))
