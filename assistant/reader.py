@@ -69,13 +69,13 @@ SPAN_MARGIN = 0.1
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
 # threshold: the most dev abstentions on unanswerable questions with <= 5% wrong abstentions
 # on answerable ones, and <= 5% of the even CMRC questions (all answerable) declined.
-# Fitted 2026-11-25 (after the topic features, with "conflict" and the 多少个人参 unit fix) on
-# the 156 dev questions (128 answerable, 28 unanswerable), each read with a sentence ranker
-# trained without it (cross-fitting, see bench/train_ranker.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 1.998, "missing_key_terms": -1.159, "unit_missing": -2.252,
-                      "role_missing": -2.099, "sentence_score": 1.075, "conflict": -1.372}
-CONFIDENCE_BIAS = -1.578
-ABSTAIN_BELOW = 0.471
+# Fitted 2026-11-25 (with "conflict", the 多少个人参 unit fix and the rankers retrained on the
+# larger dev split) on the 230 dev questions (173 answerable, 57 unanswerable), each read with a
+# sentence ranker trained without it (cross-fitting, see bench/train_ranker.py).
+CONFIDENCE_WEIGHTS = {"passage_coverage": 1.593, "missing_key_terms": -1.145, "unit_missing": -1.568,
+                      "role_missing": -1.608, "sentence_score": 1.067, "conflict": -1.080}
+CONFIDENCE_BIAS = -1.447
+ABSTAIN_BELOW = 0.449
 
 # ---------------------------------------------------------------- question types
 

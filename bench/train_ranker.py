@@ -388,10 +388,15 @@ def main() -> int:
     parser.add_argument("--feature-cv", action="store_true", help="cross-validate the last sentence features")
     args = parser.parse_args()
 
-    if args.recollect or not QUESTIONS.exists():
+    questions = pickle.loads(QUESTIONS.read_bytes()) if QUESTIONS.exists() and not args.recollect else None
+    wanted = {q["id"] for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl") if q.get("answerable", True)}
+    if questions is not None and {q["id"] for q in questions["seeds"]} != wanted:
+        print(f"the seed questions changed since {QUESTIONS.name} was written: collecting again")
+        questions = None
+    if questions is None:
         QUESTIONS.parent.mkdir(parents=True, exist_ok=True)
         QUESTIONS.write_bytes(pickle.dumps(collect()))
-    questions = pickle.loads(QUESTIONS.read_bytes())
+        questions = pickle.loads(QUESTIONS.read_bytes())
 
     from assistant.index import load_index
 
