@@ -806,6 +806,11 @@ def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = Non
     黑龙江省 asked, 吉林省 said.  A sentence that names no qualifier of that kind, or the asked
     one too, is no conflict.  Two places of one level that share their first two characters
     (延边州, 延边朝鲜族自治州) are taken for one."""
+    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos)]
+
+
+def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = None) -> list[tuple[str, str]]:
+    """qualifier_conflict's pairs: (the asked qualifier, what the sentence says instead)."""
     from .lexical import pos_tags
 
     conflicts = []
@@ -818,13 +823,15 @@ def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = Non
             if asked & _years_covered(sentence):
                 continue
         if said - asked:
-            conflicts.extend(sorted(asked))
+            instead = "、".join(sorted(said - asked))
+            conflicts.extend((q, instead) for q in sorted(asked))
     said_places = _places(pos if pos is not None else pos_tags(sentence))
     for place in _places(pos_tags(question)):
         if place in sentence or any(s[:2] == place[:2] for s in said_places):
             continue
-        if any(s[-1] == place[-1] and s not in question for s in said_places):
-            conflicts.append(place)
+        others = [s for s in said_places if s[-1] == place[-1] and s not in question]
+        if others:
+            conflicts.append((place, "、".join(dict.fromkeys(others))))
     return conflicts
 
 
@@ -1202,6 +1209,11 @@ class Reader:
         answer.score = round(self.confidence(self.evidence(question, passages, best)), 4)
         if answer.score < self.abstain_below:
             answer.message = NOT_FOUND
+            conflicts = qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row])
+            if conflicts:
+                # Say why: the closest sentence is about another phase, year or place.
+                asked, said = conflicts[0]
+                answer.message = f"{NOT_FOUND}（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"
             return answer
 
         table = self.index.sentences

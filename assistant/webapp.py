@@ -137,7 +137,11 @@ def render_answer(answer: Answer, rewritten: Rewrite | None = None) -> str:
     parts = ['<div class="qa-answer">']
     if rewritten is not None and rewritten.changed:
         parts.append(f'<div class="qa-rewrite">已理解为：{esc(rewritten.searched)}</div>')
-    note = (answer.message or "").replace(NOT_FOUND, "").strip()
+    # The message: notes before NOT_FOUND (a shortened question), the reason for it after.
+    note, _, reason = (answer.message or "").partition(NOT_FOUND)
+    note, reason = note.strip(), reason.strip()
+    if not answer.message or NOT_FOUND not in answer.message:
+        note, reason = (answer.message or "").strip(), ""
     if note:
         parts.append(f'<div class="qa-note">{esc(note)}</div>')
     if answer.found:
@@ -151,7 +155,7 @@ def render_answer(answer: Answer, rewritten: Rewrite | None = None) -> str:
             parts += [render_citation(i, p, answer) for i, p in enumerate(answer.citations, 1)]
             parts.append("</div>")
     elif answer.question.strip():
-        parts.append(f'<div class="qa-notfound">{NOT_FOUND}。</div>')
+        parts.append(f'<div class="qa-notfound">{NOT_FOUND}{esc(reason)}。</div>')
         if answer.citations:
             parts.append('<div class="qa-related">以下段落可能相关：</div><div class="qa-cites">')
             parts += [render_citation(i, p) for i, p in enumerate(answer.citations, 1)]

@@ -179,6 +179,14 @@ def test_abstention_in_the_chat(service):
     assert "文档中没有找到这个问题的答案" in reply and "可能相关" in reply and "[1]" in reply
 
 
+def test_the_chat_says_why_it_abstains_when_the_sentence_is_about_another_phase(service):
+    history, _, _ = service.chat("延吉市污水处理厂一期每天能处理多少吨污水？", [], [], 5, "hybrid")
+    reply = _last_reply(history)
+    assert '<div class="qa-notfound">文档中没有找到这个问题的答案（最接近的句子讲的是“二期”，不是问题中的“一期”）。</div>' \
+        in reply
+    assert "qa-note" not in reply and "可能相关" in reply
+
+
 @pytest.mark.parametrize("question", ["", "   \n\t ", "问" * 100_000, "😀😀😀🎉", "What was the output of the "
                                       "pharmaceutical industry in Yanbian?", "延边州 GDP 增长了多少 percent？",
                                       "<script>alert(1)</script>", None])

@@ -257,7 +257,7 @@ def test_a_role_paraphrased_by_its_verb_is_not_missing():
 
 
 def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
-    from assistant.reader import qualifier_conflict
+    from assistant.reader import qualifier_conflict, qualifier_conflicts
 
     plant = "延吉市污水处理厂二期正式投入运行，新增污水处理能力10万吨每日。"
     assert qualifier_conflict("污水处理厂一期每天能处理多少吨污水？", plant) == ["一期"]
@@ -268,6 +268,7 @@ def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
     assert qualifier_conflict("2025年的产值目标是多少？", "到2024—2026年，产值达到80亿元。") == []
     assert qualifier_conflict("卷烟在黑龙江省的市场占有率是多少？", "卷烟在吉林省、延边州市场占有率保持在50%左右") == \
         ["黑龙江省"]
+    assert qualifier_conflicts("污水处理厂一期每天能处理多少吨污水？", plant) == [("一期", "二期")]
     # one place under two names is no conflict
     assert qualifier_conflict("延边州的两会在哪里召开？", "延边朝鲜族自治州第十六届人民代表大会在延吉召开") == []
 
@@ -276,7 +277,9 @@ def test_a_figure_of_another_phase_is_not_given_as_the_answer(bot):
     said = bot.ask("延吉市污水处理厂二期每天能处理多少吨污水？")
     assert said.found and "10万吨" in said.text
     other = bot.ask("延吉市污水处理厂一期每天能处理多少吨污水？")
-    assert not other.found and other.message == NOT_FOUND
+    assert not other.found and other.text == ""
+    # the reply says why: the closest sentence is about 二期
+    assert other.message.startswith(NOT_FOUND) and "“二期”" in other.message and "“一期”" in other.message
 
 
 def test_a_counter_before_a_word_is_not_taken_for_a_unit():
