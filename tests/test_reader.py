@@ -292,3 +292,10 @@ def test_a_counter_before_a_word_is_not_taken_for_a_unit():
     assert asked_unit("王江泾镇内有多少人口？", "quantity") == "人"
     sentence = "延边州有72个人参产品获得了品牌认证。"
     assert not unit_missing("延边州有多少个人参产品获得了认证？", "quantity", sentence, pos_tags(sentence))
+
+
+@pytest.mark.parametrize("question", ["黄河的全长是多少公里？", "京沪高铁全长多少公里？"])
+def test_a_question_that_shares_only_its_unit_with_the_documents_is_declined(bot, question):
+    # The seeds give 122公里 of sewers: the unit says what kind of answer, not what about.
+    answer = bot.ask(question)
+    assert not answer.found and answer.text == ""
