@@ -27,12 +27,14 @@
    is clearly better (SPAN_MARGIN).
 4. When the evidence is weak, the reader abstains and offers the passages as possibly related.
    A logistic model (CONFIDENCE_WEIGHTS) weighs the ranker's probability for the sentence,
-   how much of the question the passage covers,
-   key terms (years, numbers, titles) missing from it, the asked unit missing from the
-   sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 -> money, 面积 -> area),
-   and the asked role missing from it (…的院长是谁).  (evidence() also reports a proper name of
-   the question missing from the passage and the asked noun missing from the sentence; they are
-   not weighed: see bench/calibrate_reader.py.)
+   how much of the question the passage covers (its units left out: 公里 says what kind of
+   answer, not what about), key terms (years, numbers, titles) missing from it, the asked unit
+   missing from the sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 ->
+   money, 面积 -> area), the asked role missing from it (…的院长是谁), and a conflict: the
+   sentence names another phase, quarter, year or place than the one asked (一期 asked, 二期
+   said: qualifier_conflict), which the reply then names.  (evidence() also reports a proper
+   name of the question missing from the passage and the asked noun missing from the sentence;
+   they are not weighed: see bench/calibrate_reader.py.)
 """
 from __future__ import annotations
 
