@@ -74,10 +74,10 @@ SPAN_MARGIN = 0.1
 # Fitted 2026-11-25 (with "conflict", the 多少个人参 unit fix, the rankers retrained on the
 # larger dev split, units left out of passage_coverage) on the 230 dev questions (173 answerable, 57 unanswerable), each read with a
 # sentence ranker trained without it (cross-fitting, see bench/train_ranker.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 1.635, "missing_key_terms": -1.144, "unit_missing": -1.607,
-                      "role_missing": -1.619, "sentence_score": 1.051, "conflict": -1.078}
-CONFIDENCE_BIAS = -1.440
-ABSTAIN_BELOW = 0.451
+CONFIDENCE_WEIGHTS = {"passage_coverage": 1.642, "missing_key_terms": -1.152, "unit_missing": -1.620,
+                      "role_missing": -1.632, "sentence_score": 1.076, "conflict": -1.295}
+CONFIDENCE_BIAS = -1.443
+ABSTAIN_BELOW = 0.455
 
 # ---------------------------------------------------------------- question types
 
@@ -794,6 +794,12 @@ def _places(tokens) -> list[str]:
     return out
 
 
+def _qualifier_kind(qualifier: str) -> str:
+    """What a qualifier counts, its last character: 届 and 次 of 第十四届 and 第三次 are two
+    kinds; every phase ends in 期, every year in 年."""
+    return qualifier[-1]
+
+
 def _years_covered(sentence: str) -> set[str]:
     years = set()
     for m in _YEAR_RANGE.finditer(sentence):
@@ -818,16 +824,19 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
 
     conflicts = []
     for pattern in QUALIFIERS:
-        asked = set(pattern.findall(question))
-        if not asked or any(q in sentence for q in asked):
-            continue
-        said = set(pattern.findall(sentence))
-        if pattern.pattern.startswith("(?:19"):
-            if asked & _years_covered(sentence):
+        # One kind per counter: 第十四届 and 第三次 are told apart from other 届 and 次 alone.
+        kinds: dict[str, set[str]] = {}
+        for q in pattern.findall(question):
+            kinds.setdefault(_qualifier_kind(q), set()).add(q)
+        said_all = pattern.findall(sentence)
+        for kind, asked in sorted(kinds.items()):
+            if any(q in sentence for q in asked):
                 continue
-        if said - asked:
-            instead = "、".join(sorted(said - asked))
-            conflicts.extend((q, instead) for q in sorted(asked))
+            if pattern.pattern.startswith("(?:19") and asked & _years_covered(sentence):
+                continue
+            said = {q for q in said_all if _qualifier_kind(q) == kind} - asked
+            if said:
+                conflicts.extend((q, "、".join(sorted(said))) for q in sorted(asked))
     said_places = _places(pos if pos is not None else pos_tags(sentence))
     for place in _places(pos_tags(question)):
         if place in sentence or any(s[:2] == place[:2] for s in said_places):

@@ -269,6 +269,10 @@ def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
     assert qualifier_conflict("卷烟在黑龙江省的市场占有率是多少？", "卷烟在吉林省、延边州市场占有率保持在50%左右") == \
         ["黑龙江省"]
     assert qualifier_conflicts("污水处理厂一期每天能处理多少吨污水？", plant) == [("一期", "二期")]
+    # each counter on its own: the 14th committee's 3rd session is not its 4th
+    assert qualifier_conflict("政协第十四届委员会第三次会议是什么时候召开的？",
+                              "政协第十四届委员会第四次会议在延吉召开") == ["第三次"]
+    assert qualifier_conflict("第三次会议是什么时候召开的？", "第十四届委员会会议在延吉召开") == []
     # one place under two names is no conflict
     assert qualifier_conflict("延边州的两会在哪里召开？", "延边朝鲜族自治州第十六届人民代表大会在延吉召开") == []
 
