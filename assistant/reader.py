@@ -670,6 +670,7 @@ MEASURE_UNITS = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def _asked_unit(question: str) -> str:
     """The unit a quantity question names: 多少天 -> 天, 几家 -> 家; or the measure it asks for
     by name (多少钱, 总投资是多少 -> <money>, 面积有多大 -> <area>), unless a rate is asked

@@ -140,8 +140,6 @@ def render_answer(answer: Answer, rewritten: Rewrite | None = None) -> str:
     # The message: notes before NOT_FOUND (a shortened question), the reason for it after.
     note, _, reason = (answer.message or "").partition(NOT_FOUND)
     note, reason = note.strip(), reason.strip()
-    if not answer.message or NOT_FOUND not in answer.message:
-        note, reason = (answer.message or "").strip(), ""
     if note:
         parts.append(f'<div class="qa-note">{esc(note)}</div>')
     if answer.found:
