@@ -1208,6 +1208,25 @@ class Reader:
     def _is_heading(self, scored: ScoredSentence) -> bool:
         return bool(HEADING.match(self.sentence_text(scored)))
 
+    def why_not(self, question: str, best: ScoredSentence) -> str:
+        """The reason to add to an abstention, when one can be said for sure: the closest
+        sentence is about another phase, year or place (qualifier_conflicts), or a year, title or
+        name of the question is in none of the documents.  "" otherwise."""
+        conflicts = qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row])
+        if conflicts:
+            asked, said = conflicts[0]
+            return f"（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"
+        terms = [m.group() for m in YEAR.finditer(question)] + \
+            [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + list(_question_entities(question))
+        texts = [entry.text for entry in self.index.documents.values()]
+
+        def mentioned(term: str) -> bool:     # names come lower-cased (iphone): compare so
+            latin = re.search(r"[a-z]", term) is not None
+            return any(term in text or (latin and term in text.lower()) for text in texts)
+
+        absent = [t for t in dict.fromkeys(terms) if t and not mentioned(t)]
+        return f"（文档中没有提到“{'”“'.join(absent[:3])}”）" if absent else ""
+
     def read(self, question: str, passages: list[Passage], query_vector: np.ndarray | None = None) -> Answer:
         answer = Answer(question=question, citations=list(passages))
         if not passages:
@@ -1223,12 +1242,7 @@ class Reader:
         answer.kind = kind
         answer.score = round(self.confidence(self.evidence(question, passages, best)), 4)
         if answer.score < self.abstain_below:
-            answer.message = NOT_FOUND
-            conflicts = qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row])
-            if conflicts:
-                # Say why: the closest sentence is about another phase, year or place.
-                asked, said = conflicts[0]
-                answer.message = f"{NOT_FOUND}（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"
+            answer.message = NOT_FOUND + self.why_not(question, best)
             return answer
 
         table = self.index.sentences

@@ -303,3 +303,13 @@ def test_a_question_that_shares_only_its_unit_with_the_documents_is_declined(bot
     # The seeds give 122公里 of sewers: the unit says what kind of answer, not what about.
     answer = bot.ask(question)
     assert not answer.found and answer.text == ""
+
+
+def test_an_abstention_names_what_no_document_mentions(bot):
+    answer = bot.ask("2030年延边州的GDP是多少？")
+    assert not answer.found and answer.message == NOT_FOUND + "（文档中没有提到“2030年”）"
+    titled = bot.ask("《延边州人参产业振兴规划》是哪一年发布的？")
+    assert not titled.found and "文档中没有提到“延边州人参产业振兴规划”" in titled.message
+    # nothing is claimed when the question's years, titles and names are all in the documents
+    plain = bot.ask("敦化市的市长是谁？")
+    assert not plain.found and plain.message == NOT_FOUND
