@@ -778,7 +778,7 @@ QUALIFIERS = (
     re.compile(rf"第?[{_CN_NUM}]+期"),
     re.compile(r"[一二三四1-4]季度"),
     re.compile(r"上半年|下半年"),
-    re.compile(r"(?:19|20)[0-9]{2}年"),
+    YEAR,
     re.compile(rf"第[{_CN_NUM}]+(?:届|次|批|轮|阶段|季)"),
 )
 _YEAR_RANGE = re.compile(r"((?:19|20)[0-9]{2})年?\s*[—–\-－~～至到]\s*((?:19|20)[0-9]{2})年")
@@ -833,7 +833,7 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
         for kind, asked in sorted(kinds.items()):
             if any(q in sentence for q in asked):
                 continue
-            if pattern.pattern.startswith("(?:19") and asked & _years_covered(sentence):
+            if pattern is YEAR and asked & _years_covered(sentence):
                 continue
             said = {q for q in said_all if _qualifier_kind(q) == kind} - asked
             if said:

@@ -80,20 +80,27 @@ def features(bot, items, names):
     readers = [Reader(bot.index, bot.encoder, sentence_ranker=f) for f in folds] or [Reader(bot.index, bot.encoder)]
     rows, labels = [], []
     for item in items:
-        reader = readers[fold_of(item["id"]) % len(readers)]
-        qv = bot.retriever.query_vector(item["question"])
-        passages = bot.retriever.retrieve(item["question"], k=5, query_vector=qv)
-        scored = reader.score_sentences(item["question"], passages, qv, question_type(item["question"]))
-        ev = reader.evidence(item["question"], passages, reader.choose(scored, question_type(item["question"])))
-        rows.append(ev)
-        labels.append(1.0 if item.get("answerable", True) else 0.0)
+        ev = evidence_of(bot, readers[fold_of(item["id"]) % len(readers)], item["question"])
+        if ev is not None:
+            rows.append(ev)
+            labels.append(1.0 if item.get("answerable", True) else 0.0)
     return names, np.array([[r[n] for n in names] for r in rows]), np.array(labels)
+
+
+def evidence_of(bot, reader, question: str) -> dict | None:
+    """Reader.evidence() for the sentence ``reader`` chooses among the top 5 passages; None
+    when they have no sentence."""
+    qv = bot.retriever.query_vector(question)
+    passages = bot.retriever.retrieve(question, k=5, query_vector=qv)
+    kind = question_type(question)
+    scored = reader.score_sentences(question, passages, qv, kind)
+    return reader.evidence(question, passages, reader.choose(scored, kind)) if scored else None
 
 
 CMRC_INDEX = ROOT / "bench" / "out" / "cmrc_index"
 
 
-def guard_features(names, limit: int = 0):
+def guard_features(names):
     """Evidence rows of the even-numbered CMRC 2018 questions (tuning data, all answerable),
     read over the CMRC index that bench/cmrc_bench.py builds; None when it is not there."""
     import argparse
@@ -107,18 +114,8 @@ def guard_features(names, limit: int = 0):
     documents, questions = cmrc_bench.load_cmrc(cmrc_bench.DATA)
     bot = cmrc_bench.open_index(argparse.Namespace(index=str(CMRC_INDEX), model=None), documents)
     reader = Reader(bot.index, bot.encoder)
-    even = questions[::2][:limit or None]
-    rows = []
-    for q in even:
-        qv = bot.retriever.query_vector(q["question"])
-        passages = bot.retriever.retrieve(q["question"], k=5, query_vector=qv)
-        kind = question_type(q["question"])
-        scored = reader.score_sentences(q["question"], passages, qv, kind)
-        if not scored:
-            continue
-        ev = reader.evidence(q["question"], passages, reader.choose(scored, kind))
-        rows.append([ev[n] for n in names])
-    return np.array(rows)
+    evidence = (evidence_of(bot, reader, q["question"]) for q in questions[::2])
+    return np.array([[ev[n] for n in names] for ev in evidence if ev is not None])
 
 
 def fit_logistic(x, y, l2=0.01, steps=20000, lr=1.0):
