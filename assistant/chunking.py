@@ -175,11 +175,13 @@ _SENT_SPLIT = re.compile(r"[^" + SENTENCE_END + r"\n]*(?:[" + SENTENCE_END + r"]
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence boundaries in text[start:end]: a sentence ends at 。！？；… (with closing
-    quotes) or at a line break.  Returns (start, end) pairs with surrounding space trimmed."""
+    quotes) or at a line break, but not inside a short quotation or title (“中国品牌，世界共享；
+    国货潮牌，品质未来” stays one piece).  Returns (start, end) pairs with surrounding space
+    trimmed."""
     end = len(text) if end is None else end
     spans = []
-    for m in _SENT_SPLIT.finditer(text, start, end):
-        s, e = m.start(), m.end()
+    pieces = [(m.start(), m.end()) for m in _SENT_SPLIT.finditer(text, start, end)]
+    for s, e in _join_quoted(text, pieces):
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
@@ -187,6 +189,45 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if e > s:
             spans.append((s, e))
     return spans
+
+
+# Quotation and title marks whose inside is never cut, when they close within QUOTE_LIMIT
+# characters on the same line (a stray opener must not swallow the paragraph).
+_QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "《": "》"}
+QUOTE_LIMIT = 60
+
+
+def _open_quote(text: str, s: int, e: int) -> int | None:
+    """The position of a quotation mark opened in text[s:e] and not closed there, or None."""
+    stack: list[int] = []
+    for i in range(s, e):
+        c = text[i]
+        if c in _QUOTE_PAIRS:
+            stack.append(i)
+        elif stack and c == _QUOTE_PAIRS[text[stack[-1]]]:
+            stack.pop()
+    return stack[0] if stack else None
+
+
+def _join_quoted(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join the pieces a sentence end inside a short quotation cut apart."""
+    joined: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    for s, e in pieces:
+        current = (current[0], e) if current else (s, e)
+        if text[current[1] - 1:current[1]] == "》":
+            continue                             # 《…！》 a title's own mark ends no sentence
+        opener = _open_quote(text, *current)
+        if opener is not None and not text[current[1] - 1:current[1]] == "\n":
+            closer = text.find(_QUOTE_PAIRS[text[opener]], current[1], opener + QUOTE_LIMIT)
+            line_end = text.find("\n", current[1], closer if closer >= 0 else current[1])
+            if closer >= 0 and line_end < 0:
+                continue                         # the quotation closes soon: keep reading
+        joined.append(current)
+        current = None
+    if current:
+        joined.append(current)
+    return joined
 
 
 def _split_long_sentence(text: str, s: int, e: int, limit: int) -> list[tuple[int, int]]:

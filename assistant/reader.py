@@ -34,7 +34,8 @@
    sentence names another phase, quarter, year or place than the one asked (一期 asked, 二期
    said: qualifier_conflict), which the reply then names.  (evidence() also reports a proper
    name of the question missing from the passage and the asked noun missing from the sentence;
-   they are not weighed: see bench/calibrate_reader.py.)
+   they are not weighed: see bench/calibrate_reader.py.)  A quantity question whose answer span
+   holds no number (锚定…的目标定位 for 目标是多少) is declined too.
 """
 from __future__ import annotations
 
@@ -116,6 +117,8 @@ TIME = re.compile(
     r"今年(?:以来|上半年|下半年)?|去年|明年|上半年|下半年|[一二三四]季度|年初|年底|近年来|目前|日前|眼下|初夏)"
     r"(?:之前|以前|以后|之后|前|后|起)?"
 )
+# A figure in digits or Chinese numerals: what every answer to a quantity question holds.
+NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿半]")
 # Periods a question can pin down ("二季度" is not answered by a "一季度" sentence).
 PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|[0-9]{4}年")
 # Newspaper photo credits ("郎鹏 摄" on the line under a caption) and the questions about them.
@@ -137,11 +140,32 @@ class Span:
     kind: str
 
 
+@functools.lru_cache(maxsize=4096)
 def question_type(question: str) -> str:
+    """The first of QUESTION_TYPES whose question word the question holds; a quantity word
+    inside a proper name does not count (几内亚, 科罗拉多大学 hold 几 and 多大)."""
+    names = None
     for kind, pattern in QUESTION_TYPES:
-        if pattern.search(question):
+        for m in pattern.finditer(question):
+            if kind == "quantity":
+                names = _name_spans(question) if names is None else names
+                if any(s < m.start() < e or s < m.end() < e for s, e in names):
+                    continue
             return kind
     return "sentence"
+
+
+def _name_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of jieba's proper names (ns, nr, nt, nz) of three or more characters."""
+    from .lexical import pos_tags
+
+    spans, offset = [], 0
+    for token in pos_tags(text):
+        word, _, flag = token.rpartition("/")
+        if flag.startswith(("ns", "nr", "nt", "nz")) and len(word) > 2:
+            spans.append((offset, offset + len(word)))
+        offset += len(word)
+    return spans
 
 
 def _pos_spans(pos: list[str], flags: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -1250,6 +1274,10 @@ class Reader:
         s_start, s_end = int(table.start[best.row]), int(table.end[best.row])
         sentence = text[s_start:s_end]
         span = self.choose_span(question, kind, sentence, table.pos[best.row])
+        if kind == "quantity" and not NUMERAL.search(sentence[span.start:span.end]):
+            # A 多少 question answered by words without a number is not answered.
+            answer.message = NOT_FOUND + "（最接近的句子没有给出问题问的数量）"
+            return answer
         answer.found = True
         answer.kind = span.kind
         answer.text = sentence[span.start:span.end]

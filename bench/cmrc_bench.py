@@ -47,7 +47,7 @@ def load_cmrc(path: Path):
 def open_index(args, documents):
     from assistant.encoder import Encoder
 
-    from assistant.index import IndexProblem, load_index
+    from assistant.index import IndexProblem, default_chunking, load_index
 
     encoder = Encoder(args.model)
     index_dir = Path(args.index)
@@ -56,6 +56,8 @@ def open_index(args, documents):
         index = load_index(index_dir)
         if index.model != encoder.name:
             raise IndexProblem("model changed")
+        if index.chunking != default_chunking():
+            raise IndexProblem("chunking changed")
         bot = Assistant(ROOT / "seeds", index_dir, encoder, index)
         print(f"loaded cached index: {len(index.chunks)} chunks, {len(index.sentences)} sentences "
               f"(built in {index.build_seconds:.0f} s)")

@@ -87,7 +87,17 @@ def collect() -> dict[str, list[dict]]:
     documents, questions = load_cmrc(DATA)
     cmrc = open_index(argparse.Namespace(index=str(ROOT / "bench" / "out" / "cmrc_index"), model=None), documents)
     questions = [dict(q, half="in" if i % 2 == 0 else "out") for i, q in enumerate(questions)]
-    return {"seeds": retrieve_all(seeds, items, "seeds"), "cmrc": retrieve_all(cmrc, questions, "cmrc")}
+    return {"seeds": retrieve_all(seeds, items, "seeds"), "cmrc": retrieve_all(cmrc, questions, "cmrc"),
+            "versions": index_versions()}
+
+
+def index_versions() -> dict[str, str | None]:
+    """The version folders of the two indexes: retrieval results of another version (another
+    chunking) point at chunks that are no longer there."""
+    from assistant.index import current_version
+
+    folders = {"seeds": ROOT / "embeddings", "cmrc": ROOT / "bench" / "out" / "cmrc_index"}
+    return {name: getattr(current_version(folder), "name", None) for name, folder in folders.items()}
 
 
 def examples(index, questions: list[dict]) -> list[dict]:
@@ -392,6 +402,9 @@ def main() -> int:
     wanted = {q["id"] for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl") if q.get("answerable", True)}
     if questions is not None and {q["id"] for q in questions["seeds"]} != wanted:
         print(f"the seed questions changed since {QUESTIONS.name} was written: collecting again")
+        questions = None
+    if questions is not None and questions.get("versions") != index_versions():
+        print(f"an index was rebuilt since {QUESTIONS.name} was written: collecting again")
         questions = None
     if questions is None:
         QUESTIONS.parent.mkdir(parents=True, exist_ok=True)

@@ -114,3 +114,15 @@ def test_overlong_paragraph_is_split_at_sentence_ends():
     for chunk in chunks:
         assert len(chunk.text) <= MAX_CHUNK_CHARS
         assert chunk.text.endswith("。")
+
+
+def test_sentence_spans_do_not_cut_inside_a_short_quotation_or_title():
+    text = "以“中国品牌，世界共享；国货潮牌，品质未来”为主题。《我的暑假！！》出版了。随后开幕。"
+    spans = [text[s:e] for s, e in sentence_spans(text)]
+    assert spans == ["以“中国品牌，世界共享；国货潮牌，品质未来”为主题。", "《我的暑假！！》出版了。", "随后开幕。"]
+
+
+def test_a_stray_quotation_mark_does_not_swallow_the_paragraph():
+    text = "一个“没有关闭的引号；后面很长。第二句。\n“跨行的引号；\n第三行”"
+    spans = [text[s:e] for s, e in sentence_spans(text)]
+    assert spans == ["一个“没有关闭的引号；", "后面很长。", "第二句。", "“跨行的引号；", "第三行”"]

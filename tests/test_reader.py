@@ -313,3 +313,24 @@ def test_an_abstention_names_what_no_document_mentions(bot):
     # nothing is claimed when the question's years, titles and names are all in the documents
     plain = bot.ask("敦化市的市长是谁？")
     assert not plain.found and plain.message == NOT_FOUND
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("几内亚法郎的辅币单位是什么？", "what"),            # 几 inside a place name
+    ("马特·理查德·史东从科罗拉多大学获得了什么学位？", "what"),  # 多大 inside 科罗拉多大学
+    ("几内亚有多少人口？", "quantity"),
+])
+def test_a_quantity_word_inside_a_name_does_not_make_a_quantity_question(question, kind):
+    assert question_type(question) == kind
+
+
+def test_a_quantity_question_answered_without_a_number_is_declined(bot, monkeypatch):
+    from assistant.reader import Reader, Span
+
+    question = "延吉市污水处理厂二期每天能处理多少吨污水？"
+    assert bot.ask(question).found
+    # the same evidence, but a span without a number in it (as a span ranker might pick)
+    monkeypatch.setattr(Reader, "choose_span", lambda self, q, kind, sentence, pos: Span(0, 2, "span"))
+    answer = bot.ask(question)
+    assert not answer.found and answer.text == "" and answer.message.startswith(NOT_FOUND)
+    assert "数量" in answer.message and answer.citations      # possibly related passages are offered
