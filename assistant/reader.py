@@ -32,7 +32,8 @@
    missing from the sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 ->
    money, 面积 -> area), the asked role missing from it (…的院长是谁), and a conflict: the
    sentence names another phase, quarter, year or place than the one asked (一期 asked, 二期
-   said: qualifier_conflict), which the reply then names.  (evidence() also reports a proper
+   said: qualifier_conflict; a sentence that names no place is about its article title's place),
+   which the reply then names.  (evidence() also reports a proper
    name of the question missing from the passage and the asked noun missing from the sentence;
    they are not weighed: see bench/calibrate_reader.py.)  A quantity question whose answer span
    holds no number (锚定…的目标定位 for 目标是多少) is declined too.
@@ -73,12 +74,13 @@ SPAN_MARGIN = 0.1
 # threshold: the most dev abstentions on unanswerable questions with <= 5% wrong abstentions
 # on answerable ones, and <= 5% of the even CMRC questions (all answerable) declined.
 # Fitted 2026-11-25 (with "conflict", the 多少个人参 unit fix, the rankers retrained on the
-# larger dev split, units left out of passage_coverage) on the 230 dev questions (173 answerable, 57 unanswerable), each read with a
+# larger dev split, units left out of passage_coverage; refitted after the quotation-aware
+# sentence splitter, the title's place in "conflict" and kinds counted alike) on the 230 dev questions (173 answerable, 57 unanswerable), each read with a
 # sentence ranker trained without it (cross-fitting, see bench/train_ranker.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 1.642, "missing_key_terms": -1.152, "unit_missing": -1.620,
-                      "role_missing": -1.632, "sentence_score": 1.076, "conflict": -1.295}
-CONFIDENCE_BIAS = -1.443
-ABSTAIN_BELOW = 0.455
+CONFIDENCE_WEIGHTS = {"passage_coverage": 1.609, "missing_key_terms": -1.157, "unit_missing": -1.757,
+                      "role_missing": -1.643, "sentence_score": 1.220, "conflict": -1.496}
+CONFIDENCE_BIAS = -1.539
+ABSTAIN_BELOW = 0.445
 
 # ---------------------------------------------------------------- question types
 
@@ -691,6 +693,8 @@ MEASURE_UNITS = {
     # Counters that stand for one another: 多少位冠军 -> 73人, 多少家分店 -> 28间.
     "人": ("人", "名", "位"), "名": ("人", "名", "位"), "位": ("人", "名", "位"),
     "家": ("家", "间", "所"), "间": ("家", "间"),
+    # 几类数据 -> 11项, 多少种产品 -> 30类: kinds and items are counted alike.
+    "类": ("类", "种", "项"), "种": ("种", "类", "项"), "项": ("项", "类", "种"),
 }
 
 
@@ -834,16 +838,19 @@ def _years_covered(sentence: str) -> set[str]:
     return years
 
 
-def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = None) -> list[str]:
+def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = None, title: str = "") -> list[str]:
     """The question's qualifiers (QUALIFIERS, and places such as 黑龙江省) that the sentence
     replaces by another of the same kind: 一期 asked, 二期 said; 2023年 asked, 2021年 said;
     黑龙江省 asked, 吉林省 said.  A sentence that names no qualifier of that kind, or the asked
     one too, is no conflict.  Two places of one level that share their first two characters
-    (延边州, 延边朝鲜族自治州) are taken for one."""
-    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos)]
+    (延边州, 延边朝鲜族自治州) are taken for one.  A sentence that names no place of the asked
+    level is about the place its article's ``title`` names ("延吉市：擦亮生态底色" over
+    "今年上半年，空气质量优良天数比例为98.4%" does not answer for 珲春市)."""
+    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos, title)]
 
 
-def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = None) -> list[tuple[str, str]]:
+def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = None,
+                        title: str = "") -> list[tuple[str, str]]:
     """qualifier_conflict's pairs: (the asked qualifier, what the sentence says instead)."""
     from .lexical import pos_tags
 
@@ -867,6 +874,9 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
         if place in sentence or any(s[:2] == place[:2] for s in said_places):
             continue
         others = [s for s in said_places if s[-1] == place[-1] and s not in question]
+        if not others and title and place not in title:
+            others = [t for t in _places(pos_tags(title))
+                      if t[-1] == place[-1] and t not in question and t[:2] != place[:2]]
         if others:
             conflicts.append((place, "、".join(dict.fromkeys(others))))
     return conflicts
@@ -1196,7 +1206,7 @@ class Reader:
             "entity_missing": float(bool(missing_entities(question, context))),
             "head_missing": float(head_missing(question, question_type(question), self.sentence_text(best))),
             "conflict": float(bool(qualifier_conflict(question, self.sentence_text(best),
-                                                      self.index.sentences.pos[best.row]))),
+                                                      self.index.sentences.pos[best.row], passage.title))),
         }
 
     @staticmethod
@@ -1232,11 +1242,12 @@ class Reader:
     def _is_heading(self, scored: ScoredSentence) -> bool:
         return bool(HEADING.match(self.sentence_text(scored)))
 
-    def why_not(self, question: str, best: ScoredSentence) -> str:
+    def why_not(self, question: str, passages: list[Passage], best: ScoredSentence) -> str:
         """The reason to add to an abstention, when one can be said for sure: the closest
         sentence is about another phase, year or place (qualifier_conflicts), or a year, title or
         name of the question is in none of the documents.  "" otherwise."""
-        conflicts = qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row])
+        conflicts = qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row],
+                                        passages[best.passage].title)
         if conflicts:
             asked, said = conflicts[0]
             return f"（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"
@@ -1266,7 +1277,7 @@ class Reader:
         answer.kind = kind
         answer.score = round(self.confidence(self.evidence(question, passages, best)), 4)
         if answer.score < self.abstain_below:
-            answer.message = NOT_FOUND + self.why_not(question, best)
+            answer.message = NOT_FOUND + self.why_not(question, passages, best)
             return answer
 
         table = self.index.sentences

@@ -215,6 +215,9 @@ def test_units_written_apart_and_counters_that_stand_for_one_another():
     assert not unit_missing("HAT-P-2b距离地球有多远？", "quantity", far, pos_tags(far))
     years = "他总共于美国留学和工作了30多年。"
     assert not unit_missing("他在美国留学和工作了多少年？", "quantity", years, pos_tags(years))
+    kinds = "各部门实时共享农户数据11项。"
+    assert not unit_missing("各部门实时互通的农户数据一共有几类？", "quantity", kinds, pos_tags(kinds))
+    assert unit_missing("各部门实时互通的农户数据一共有几户？", "quantity", kinds, pos_tags(kinds))
 
 
 def test_where_questions_take_the_whole_location():
@@ -273,6 +276,13 @@ def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
     assert qualifier_conflict("政协第十四届委员会第三次会议是什么时候召开的？",
                               "政协第十四届委员会第四次会议在延吉召开") == ["第三次"]
     assert qualifier_conflict("第三次会议是什么时候召开的？", "第十四届委员会会议在延吉召开") == []
+    # a sentence that names no city is about the city of its article's title
+    rate = "今年上半年，空气质量优良天数比例为98.4%，同比提高3.4个百分点。"
+    question = "今年上半年珲春市空气质量优良天数比例是多少？"
+    assert qualifier_conflicts(question, rate, title="延吉市： 擦亮生态底色 守护碧水蓝天") == [("珲春市", "延吉市")]
+    assert qualifier_conflict(question, rate, title="珲春市：擦亮生态底色") == []
+    assert qualifier_conflict(question, rate) == []
+    assert qualifier_conflict(question, "珲春市今年上半年优良天数比例为98.4%。", title="延吉市：综述") == []
     # one place under two names is no conflict
     assert qualifier_conflict("延边州的两会在哪里召开？", "延边朝鲜族自治州第十六届人民代表大会在延吉召开") == []
 
