@@ -259,6 +259,17 @@ def test_a_role_paraphrased_by_its_verb_is_not_missing():
     assert role_missing("延边大学的院长是谁？", "person", "延边大学党委书记宋顺宗带来了提案。")
 
 
+def test_the_subject_of_a_who_question_is_not_a_role():
+    from assistant.reader import role_missing
+
+    # words after 谁: the noun before it is what the question is about, not the role asked
+    assert not role_missing("潘淑是谁的皇后？", "person", "潘皇后，名淑，吴大帝孙权的皇后。")
+    assert not role_missing("圣礼拜教堂是谁下令兴建的？", "person", "路易九世下令兴建，于1243年修建而成。")
+    # a name is asked for, not a role
+    assert not role_missing("林越峰本来的名字叫什么？", "person", "本名林海成，林越峰是其笔名。")
+    assert role_missing("延吉市林业局局长叫什么名字？", "person", "延吉市林业局等部门累计栽植乔灌木8000余株。")
+
+
 def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
     from assistant.reader import qualifier_conflict, qualifier_conflicts
 
