@@ -355,3 +355,17 @@ def test_a_quantity_question_answered_without_a_number_is_declined(bot, monkeypa
     answer = bot.ask(question)
     assert not answer.found and answer.text == "" and answer.message.startswith(NOT_FOUND)
     assert "数量" in answer.message and answer.citations      # possibly related passages are offered
+
+
+def test_units_of_one_measure_answer_for_each_other_and_years_may_be_spaced():
+    from assistant.lexical import pos_tags
+    from assistant.reader import unit_missing
+
+    far = "搜索距离75km，跟踪距离40km，重8吨；"
+    assert not unit_missing("跟踪距离是多少米？", "quantity", far, pos_tags(far))
+    assert unit_missing("跟踪距离是多少亩？", "quantity", far, pos_tags(far))
+    founded = "中南民族大学外语学院成立于 1985 年，是重要学院之一。"
+    assert not unit_missing("外语学院成立于哪一年？", "time", founded, pos_tags(founded))
+    # 那几年 is no question word; 前几台 is
+    assert question_type("成立之初的那几年什么帮派势力最大？") == "what"
+    assert question_type("补贴最多给每家企业的前几台产品？") == "quantity"
