@@ -218,10 +218,9 @@ def _join_quoted(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, in
         if text[current[1] - 1:current[1]] == "》":
             continue                             # 《…！》 a title's own mark ends no sentence
         opener = _open_quote(text, *current)
-        if opener is not None and not text[current[1] - 1:current[1]] == "\n":
+        if opener is not None and text[current[1] - 1] != "\n":
             closer = text.find(_QUOTE_PAIRS[text[opener]], current[1], opener + QUOTE_LIMIT)
-            line_end = text.find("\n", current[1], closer if closer >= 0 else current[1])
-            if closer >= 0 and line_end < 0:
+            if closer >= 0 and "\n" not in text[current[1]:closer]:
                 continue                         # the quotation closes soon: keep reading
         joined.append(current)
         current = None

@@ -150,30 +150,20 @@ def question_type(question: str) -> str:
     """The first of QUESTION_TYPES whose question word the question holds; a quantity word
     inside a proper name (几内亚, 科罗拉多大学 hold 几 and 多大) or after a demonstrative (那几年)
     does not count."""
+    from .lexical import pos_tags
+
     names = None
     for kind, pattern in QUESTION_TYPES:
         for m in pattern.finditer(question):
             if kind == "quantity":
-                if m.group().startswith("几") and question[m.start() - 1:m.start()] in tuple("这那近十好"):
+                if m.group().startswith("几") and m.start() > 0 and question[m.start() - 1] in "这那近十好":
                     continue                     # 那几年, 近几天, 十几个: no question
-                names = _name_spans(question) if names is None else names
+                if names is None:                # jieba's proper names of three or more characters
+                    names = [(s, e) for s, e in _pos_spans(pos_tags(question), ("ns", "nr", "nt", "nz")) if e - s > 2]
                 if any(s < m.start() < e or s < m.end() < e for s, e in names):
                     continue
             return kind
     return "sentence"
-
-
-def _name_spans(text: str) -> list[tuple[int, int]]:
-    """Offsets of jieba's proper names (ns, nr, nt, nz) of three or more characters."""
-    from .lexical import pos_tags
-
-    spans, offset = [], 0
-    for token in pos_tags(text):
-        word, _, flag = token.rpartition("/")
-        if flag.startswith(("ns", "nr", "nt", "nz")) and len(word) > 2:
-            spans.append((offset, offset + len(word)))
-        offset += len(word)
-    return spans
 
 
 def _pos_spans(pos: list[str], flags: tuple[str, ...]) -> list[tuple[int, int]]:
