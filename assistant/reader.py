@@ -693,10 +693,9 @@ MEASURE_UNITS = {
     "人": ("人", "名", "位"), "名": ("人", "名", "位"), "位": ("人", "名", "位"),
     "家": ("家", "间", "所"), "间": ("家", "间"),
     # A length, weight or area asked in one unit may be given in another: 多少米 -> 40km.
-    "米": MEASURE_LENGTH, "公里": MEASURE_LENGTH, "千米": MEASURE_LENGTH, "厘米": MEASURE_LENGTH,
-    "公分": MEASURE_LENGTH, "吨": MEASURE_WEIGHT, "公斤": MEASURE_WEIGHT, "千克": MEASURE_WEIGHT,
-    "克": MEASURE_WEIGHT, "斤": MEASURE_WEIGHT, "平方米": MEASURE_AREA, "平方公里": MEASURE_AREA,
-    "公顷": MEASURE_AREA, "亩": MEASURE_AREA,
+    **{u: MEASURE_LENGTH for u in ("米", "公里", "千米", "厘米", "公分")},
+    **{u: MEASURE_WEIGHT for u in ("吨", "公斤", "千克", "克", "斤")},
+    **{u: MEASURE_AREA for u in ("平方米", "平方公里", "公顷", "亩")},
     # 几类数据 -> 11项, 多少种产品 -> 30类: kinds and items are counted alike.
     "类": ("类", "种", "项"), "种": ("种", "类", "项"), "项": ("项", "类", "种"),
 }
@@ -762,7 +761,7 @@ def asked_unit(question: str, kind: str) -> str:
 # ("…的院长是谁", "局长叫什么名字").  When words follow (潘淑是谁的皇后, 教堂是谁下令兴建的) the noun
 # before it is the subject, not a role.
 _ROLE_QUESTION_END = re.compile(r"(?:是谁|是哪位|谁|哪位|叫什么名字|叫什么|的?名字是什么|的?姓名是什么)[呢啊呀]?[？?。！!\s]*$")
-_NAME_WORDS = ("名字", "名称", "姓名", "本名", "原名", "全名", "名")
+_NAME_WORDS = ("名字", "名称", "姓名", "本名", "原名", "全名")
 
 
 def role_missing(question: str, kind: str, sentence: str) -> bool:
