@@ -103,6 +103,8 @@ WH_WORDS = re.compile(
     r"(?:多少|几)(?:个|名|家|项|户|次|倍|座|所|处|条|种|位|只|台|辆|场|批|类|件)?|多大|多高|多长|多久|谁|哪位|哪家|"
     r"哪个|哪里|在哪|何地|何处|什么|啥|哪"
 )
+# The question words with a 在 before them taken whole (在哪一年, not 在哪 and a stray 一年).
+_WH_SPAN = re.compile(rf"在?(?:{WH_WORDS.pattern})")
 
 # ---------------------------------------------------------------- typed spans
 
@@ -124,6 +126,11 @@ TIME = re.compile(
 )
 # A figure in digits or Chinese numerals: what every answer to a quantity question holds.
 NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿半]")
+# A mark of time: what every answer to a when-question holds (a date, an era, a season, a stage
+# of life, a time of day, before/after an event: 幕末引入西洋军制后, 临近中午).
+TIME_MARK = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]+\s*年|世纪|年代|朝|时期|时代|期间|[春夏秋冬]|"
+                       r"月|日|年[初底末]|[初中后末]期|末年?|早年|晚年|幼年|少年|青年|中年|当时|[之以][前后]|今年|去年|明年|"
+                       r"[上中下]午|早上|早晨|清晨|晚上|傍晚|黄昏|凌晨|夜|[0-9０-９]+\s*[点时]")
 # Periods a question can pin down ("二季度" is not answered by a "一季度" sentence).
 PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|[0-9]{4}年")
 # Newspaper photo credits ("郎鹏 摄" on the line under a caption) and the questions about them.
@@ -322,6 +329,13 @@ def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
 
 def _content_words(text: str) -> list[str]:
     return [t for t in tokenize(text) if len(t) > 1 or not t.isascii()]
+
+
+def asked_words(question: str) -> list[str]:
+    """The words that say what a question is about, for the coverage of its passage: not its
+    question word (哪一年, 几分: "一年" and "几分" are in any passage) nor a unit (公里, 米, 家
+    say what kind of answer is wanted: any passage with a length in 公里 would cover it)."""
+    return sorted(w for w in set(_content_words(_WH_SPAN.sub("|", question))) if not _UNIT_WORD.fullmatch(w))
 
 
 def _left_anchor(context: str, sentence: str) -> tuple[int, int]:
@@ -1194,9 +1208,7 @@ class Reader:
     def evidence(self, question: str, passages: list[Passage], best: ScoredSentence) -> dict[str, float]:
         """The features the abstention decision reads (see CONFIDENCE_WEIGHTS)."""
         passage = passages[best.passage]
-        # A unit of the question (公里, 米, 家) says what kind of answer is wanted, not what it is
-        # about: any passage with a length in 公里 would cover it.
-        words = sorted(w for w in set(_content_words(question)) if not _UNIT_WORD.fullmatch(w))
+        words = asked_words(question)
         weights = self._idf(words) if words else np.zeros(0)
         context = (passage.title + passage.text).lower()
         total = float(weights.sum()) or 1.0
@@ -1299,6 +1311,9 @@ class Reader:
         if kind == "quantity" and not NUMERAL.search(sentence[span.start:span.end]):
             # A 多少 question answered by words without a number is not answered.
             answer.message = NOT_FOUND + "（最接近的句子没有给出问题问的数量）"
+            return answer
+        if kind == "time" and not TIME_MARK.search(sentence[span.start:span.end]):
+            answer.message = NOT_FOUND + "（最接近的句子没有给出问题问的时间）"
             return answer
         answer.found = True
         answer.kind = span.kind

@@ -369,3 +369,24 @@ def test_units_of_one_measure_answer_for_each_other_and_years_may_be_spaced():
     # 那几年 is no question word; 前几台 is
     assert question_type("成立之初的那几年什么帮派势力最大？") == "what"
     assert question_type("补贴最多给每家企业的前几台产品？") == "quantity"
+
+
+def test_question_words_and_units_do_not_count_as_what_the_question_is_about():
+    from assistant.reader import asked_words
+
+    assert sorted(asked_words("严秋华在哪一年退居幕后？")) == sorted(["严秋华", "退居", "幕后", "退居幕后"])   # no 一年
+    words = asked_words("关岛在此次决赛中得了几分？")
+    assert "关岛" in words and "决赛" in words and "几分" not in words
+    assert "公里" not in asked_words("长江的全长是多少公里？")
+
+
+def test_a_when_question_answered_without_a_time_is_declined(bot):
+    from assistant.reader import TIME_MARK
+
+    for said in ("2007年", "5500万年前的晚古新世", "幕末引入西洋军制后", "洪武二十五年正月", "3－4月", "今年上半年", "19世纪", "临近中午"):
+        assert TIME_MARK.search(said), said
+    for said in ("吉林华康药业通过1.1类创新药小儿黄金止咳颗粒生产审评，新增银花泌炎灵片慢性前列腺炎适应症开发",
+                 "是一名已退役的巴西足球运动员"):
+        assert not TIME_MARK.search(said), said
+    answer = bot.ask("小儿黄金止咳颗粒预计什么时候上市销售？")
+    assert not answer.found and "时间" in answer.message and answer.citations
