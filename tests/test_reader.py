@@ -390,3 +390,19 @@ def test_a_when_question_answered_without_a_time_is_declined(bot):
         assert not TIME_MARK.search(said), said
     answer = bot.ask("小儿黄金止咳颗粒预计什么时候上市销售？")
     assert not answer.found and "时间" in answer.message and answer.citations
+
+
+def test_a_figure_of_the_whole_or_of_another_tier_is_a_conflict():
+    from assistant.reader import qualifier_conflicts
+
+    # the whole prefecture does not answer for one of its cities, a county for one of its villages
+    assert qualifier_conflicts("上半年图们市农村网络零售额是多少？", "上半年,全州农村网络零售额实现56.35亿元。") == \
+        [("图们市", "全州")]
+    assert qualifier_conflicts("汪清县太平村有多少户？", "支部联建覆盖全县200个行政村") == [("太平村", "全县")]
+    assert qualifier_conflicts("延吉市的优良天数比例是多少？", "全市空气质量优良天数比例为98.4%") == []
+    # a tier of the question replaced by other tiers of its unit; the same amount said otherwise is none
+    assert qualifier_conflicts("计划培育多少家年营业收入超5亿元的企业？", "重点培育年营业收入超10亿元企业4家，超亿元企业15家。") == \
+        [("5亿元", "10亿元")]
+    assert qualifier_conflicts("打算实施多少个投资超过5000万元的项目？", "计划实施5000万元以上项目450个") == []
+    assert qualifier_conflicts("罗店镇１９７９年由什么机构管理？", "1979年改属宝山县管理。") == []
+    assert qualifier_conflicts("10号线巴沟站有几个出入口？", "巴沟站是北京地铁10 号线的一个车站，有4个出入口。") == []
