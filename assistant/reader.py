@@ -70,7 +70,7 @@ FIT_MARGIN = 0.15
 # regression ranker by cross-validation on the tuning questions, and checked again for the
 # LambdaRank one (bench/train_ranker.py --span-cv: 0.0 / 0.1 / 0.2 within noise of each other).
 SPAN_MARGIN = 0.1
-# Abstention: a logistic model over six of Reader.evidence()'s features, fitted on the dev
+# Abstention: a logistic model over seven of Reader.evidence()'s features, fitted on the dev
 # split (answerable vs unanswerable) by bench/calibrate_reader.py, which also picks the
 # threshold: the most dev abstentions on unanswerable questions with <= 5% wrong abstentions
 # on answerable ones, and <= 5% of the even CMRC questions (all answerable) declined.
@@ -80,13 +80,15 @@ SPAN_MARGIN = 0.1
 # read only where the question ends in its question word, units of one measure answering for
 # each other and 那几年 no question word; rankers retrained; refitted again after the question
 # word was left out of passage_coverage, with the rankers retrained on 65 more dev questions, and
-# after conflict learned the whole of a higher level (全州) and another amount tier (超10亿元)) on
+# after conflict learned the whole of a higher level (全州) and another amount tier (超10亿元), and
+# with "subject_unknown": fitted without it the model answered 月球的质量是多少 again) on
 # the 295 dev questions (213 answerable, 82 unanswerable), each read with a sentence ranker
 # trained without it (cross-fitting, see bench/train_ranker.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 1.364, "missing_key_terms": -1.046, "unit_missing": -1.661,
-                      "role_missing": -1.354, "sentence_score": 1.239, "conflict": -1.645}
-CONFIDENCE_BIAS = -1.412
-ABSTAIN_BELOW = 0.444
+CONFIDENCE_WEIGHTS = {"passage_coverage": 1.093, "missing_key_terms": -1.036, "unit_missing": -1.705,
+                      "role_missing": -1.349, "sentence_score": 1.112, "conflict": -1.669,
+                      "subject_unknown": -1.156}
+CONFIDENCE_BIAS = -1.046
+ABSTAIN_BELOW = 0.401
 
 # ---------------------------------------------------------------- question types
 
@@ -808,6 +810,19 @@ def _role_in(role: str, sentence: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
+def question_subject(question: str) -> str:
+    """The question's first noun of two or more characters: its subject, as a rule (月球 of
+    月球的质量是多少); "" when it has none."""
+    from .lexical import pos_tags
+
+    for token in pos_tags(question):
+        word, _, flag = token.rpartition("/")
+        if flag.startswith(("n", "eng")) and len(word) >= 2:
+            return word
+    return ""
+
+
+@functools.lru_cache(maxsize=1024)
 def _question_entities(question: str) -> tuple[str, ...]:
     from .lexical import pos_tags
 
@@ -1135,6 +1150,7 @@ class Reader:
         TreeEnsemble.  ``abstain_below``: this collection's threshold (``assistant calibrate``),
         ABSTAIN_BELOW when None."""
         self.index = index
+        self._collection: str | None = None
         self.abstain_below = ABSTAIN_BELOW if abstain_below is None else float(abstain_below)
         self.encoder = encoder
         if isinstance(sentence_ranker, bool):
@@ -1243,6 +1259,17 @@ class Reader:
             [m.group()[1:-1] for m in QUOTED.finditer(question)] + PERIOD.findall(question)
         return [k for k in keys if k not in context]
 
+    def subject_unknown(self, question: str) -> bool:
+        """The question's subject (question_subject) is in no document of the collection."""
+        subject = question_subject(question)
+        return bool(subject) and subject.lower() not in self.collection_text()
+
+    def collection_text(self) -> str:
+        """Every document of the collection, lower-cased, white space removed (hard wraps)."""
+        if self._collection is None:
+            self._collection = "".join("".join(entry.text.split()).lower() for entry in self.index.documents.values())
+        return self._collection
+
     def evidence(self, question: str, passages: list[Passage], best: ScoredSentence) -> dict[str, float]:
         """The features the abstention decision reads (see CONFIDENCE_WEIGHTS)."""
         passage = passages[best.passage]
@@ -1259,6 +1286,7 @@ class Reader:
             "passage_coverage": float(sum(w for word, w in zip(words, weights) if word in context) / total),
             "fit": best.fit,
             "unknown_words": float(sum(w for w, d in zip(weights, df) if d == 0) / total),
+            "subject_unknown": float(self.subject_unknown(question)),
             "rarest_missing": float(max(missing_idf, default=0.0) / (weights.max() if weights.size else 1.0)),
             "missing_key_terms": float(bool(self.missing_key_terms(question, passage))),
             "role_missing": float(role_missing(question, question_type(question), self.sentence_text(best))),
@@ -1313,8 +1341,9 @@ class Reader:
             asked, said = conflicts[0]
             return f"（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"
         terms = [m.group() for m in YEAR.finditer(question)] + \
-            [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + list(_question_entities(question))
-        texts = [entry.text for entry in self.index.documents.values()]
+            [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + list(_question_entities(question)) + \
+            [question_subject(question)]
+        texts = ["".join(entry.text.split()) for entry in self.index.documents.values()]   # hard wraps joined
 
         def mentioned(term: str) -> bool:     # names come lower-cased (iphone): compare so
             latin = re.search(r"[a-z]", term) is not None

@@ -65,7 +65,7 @@ def test_typed_answers(bot, question, expected):
 def test_abstains_when_the_documents_do_not_say(bot):
     answer = bot.ask("火星基地的建设成本是多少美元？")
     assert not answer.found and answer.text == ""
-    assert answer.message == NOT_FOUND
+    assert answer.message == NOT_FOUND + "（文档中没有提到“火星”）"     # the reason, when it is sure
     assert answer.citations                           # offered as possibly related
 
 
@@ -406,3 +406,13 @@ def test_a_figure_of_the_whole_or_of_another_tier_is_a_conflict():
     assert qualifier_conflicts("打算实施多少个投资超过5000万元的项目？", "计划实施5000万元以上项目450个") == []
     assert qualifier_conflicts("罗店镇１９７９年由什么机构管理？", "1979年改属宝山县管理。") == []
     assert qualifier_conflicts("10号线巴沟站有几个出入口？", "巴沟站是北京地铁10 号线的一个车站，有4个出入口。") == []
+
+
+def test_a_question_about_something_no_document_names_is_declined_and_says_so(bot):
+    from assistant.reader import question_subject
+
+    assert question_subject("月球的质量是多少？") == "月球"
+    assert question_subject("今年一季度延边州医药制造业的工业总产值是多少？") != ""
+    answer = bot.ask("月球的质量是多少？")
+    assert not answer.found and "月球" in answer.message
+    assert bot.ask("今年一季度延边州医药制造业的工业总产值是多少？").text == "30亿元"
