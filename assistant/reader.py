@@ -943,7 +943,8 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
             if said:
                 conflicts.extend((q, "、".join(sorted(said))) for q in sorted(asked))
     said_places = _places(pos if pos is not None else pos_tags(sentence))
-    for place in _places(pos_tags(question)):
+    asked_places = _places(pos_tags(question))
+    for place in asked_places:
         if place in sentence or any(s[:2] == place[:2] for s in said_places):
             continue
         others = [s for s in said_places if s[-1] == place[-1] and s not in question]
@@ -952,7 +953,7 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
                       if t[-1] == place[-1] and t not in question and t[:2] != place[:2]]
         if others:
             conflicts.append((place, "、".join(dict.fromkeys(others))))
-    for place in _places(pos_tags(question)):
+    for place in asked_places:
         whole = [m.group() for m in _WHOLE.finditer(sentence)
                  if place[-1] in _BELOW[m.group(1)] and m.group() not in question]
         if place not in sentence and whole:
@@ -1343,13 +1344,8 @@ class Reader:
         terms = [m.group() for m in YEAR.finditer(question)] + \
             [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + list(_question_entities(question)) + \
             [question_subject(question)]
-        texts = ["".join(entry.text.split()) for entry in self.index.documents.values()]   # hard wraps joined
-
-        def mentioned(term: str) -> bool:     # names come lower-cased (iphone): compare so
-            latin = re.search(r"[a-z]", term) is not None
-            return any(term in text or (latin and term in text.lower()) for text in texts)
-
-        absent = [t for t in dict.fromkeys(terms) if t and not mentioned(t)]
+        # Names come lower-cased (iphone): the collection's text is compared so.
+        absent = [t for t in dict.fromkeys(terms) if t and t.lower() not in self.collection_text()]
         return f"（文档中没有提到“{'”“'.join(absent[:3])}”）" if absent else ""
 
     def read(self, question: str, passages: list[Passage], query_vector: np.ndarray | None = None) -> Answer:
