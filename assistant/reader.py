@@ -27,16 +27,18 @@
    is clearly better (SPAN_MARGIN).
 4. When the evidence is weak, the reader abstains and offers the passages as possibly related.
    A logistic model (CONFIDENCE_WEIGHTS) weighs the ranker's probability for the sentence,
-   how much of the question the passage covers (its units left out: 公里 says what kind of
-   answer, not what about), key terms (years, numbers, titles) missing from it, the asked unit
+   how much of the question the passage covers (its question word and units left out: 公里
+   says what kind of answer, not what about), the question's subject missing from every
+   document (月球 of 月球的质量是多少: subject_unknown), key terms (years, numbers, titles) missing from it, the asked unit
    missing from the sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 ->
    money, 面积 -> area), the asked role missing from it (…的院长是谁), and a conflict: the
    sentence names another phase, quarter, year or place than the one asked (一期 asked, 二期
-   said: qualifier_conflict; a sentence that names no place is about its article title's place),
-   which the reply then names.  (evidence() also reports a proper
+   said: qualifier_conflict; a sentence that names no place is about its article title's place;
+   全州 does not answer for one of its cities, nor 超10亿元 for 超5亿元), which the reply then names.  (evidence() also reports a proper
    name of the question missing from the passage and the asked noun missing from the sentence;
    they are not weighed: see bench/calibrate_reader.py.)  A quantity question whose answer span
-   holds no number (锚定…的目标定位 for 目标是多少) is declined too.
+   holds no number (锚定…的目标定位 for 目标是多少), and a when-question whose span holds no
+   mark of time (TIME_MARK), are declined too.
 """
 from __future__ import annotations
 
