@@ -308,6 +308,25 @@ def span_cv(data: list[dict]) -> None:
                 print(f"| {name} | {draw or '-'} | {margin} | {seeds:.3f} | {cmrc:.3f} | {(seeds + cmrc) / 2:.4f} |", flush=True)
 
 
+def cross_validate(tuning: list[dict], draw: str, is_span: bool, train_model) -> tuple[float, float]:
+    """5-fold cross-validation of one ranker setting: ``train_model(questions)`` returns the
+    model JSON of the setting.  Sentence ranker: how often the chosen sentence holds a gold
+    answer; span ranker (SPAN_MARGIN as shipped): the seeds' containment and CMRC's F1."""
+    hits = {"seeds": [], "cmrc": []}
+    for k in range(N_FOLDS):
+        model = ranker.TreeEnsemble(train_model([d for d in tuning if fold_of(d["id"], draw) != k]),
+                                    ranker.span_feature_names() if is_span else ranker.FEATURES)
+        for d in tuning:
+            if fold_of(d["id"], draw) == k:
+                scores = model.decision(d["X"])
+                if is_span:
+                    pick = span_pick(d, scores, SPAN_MARGIN)
+                    hits[d["source"]].append(d["contains" if d["source"] == "seeds" else "f1"][pick])
+                else:
+                    hits[d["source"]].append(d["y"][int(np.argmax(scores))])
+    return float(np.mean(hits["seeds"])), float(np.mean(hits["cmrc"]))
+
+
 def bag_cv(sentences: list[dict], spans: list[dict]) -> None:
     """How BAGS and SPAN_SEED_WEIGHT were chosen: 5-fold cross-validation on the tuning
     questions, three assignments of the questions to folds, one model against the average of
@@ -323,20 +342,8 @@ def bag_cv(sentences: list[dict], spans: list[dict]) -> None:
         for draw in ("", "a", "b"):
             for bags in (1, BAGS):
                 for weight in (5.0, 2.0):
-                    hits = {"seeds": [], "cmrc": []}
-                    for k in range(N_FOLDS):
-                        model, _ = fit([d for d in tuning if fold_of(d["id"], draw) != k], spans=is_span, bags=bags,
-                                       seed_weight=weight)
-                        model = ranker.TreeEnsemble(model, ranker.span_feature_names() if is_span else ranker.FEATURES)
-                        for d in tuning:
-                            if fold_of(d["id"], draw) == k:
-                                scores = model.decision(d["X"])
-                                if is_span:
-                                    pick = span_pick(d, scores, SPAN_MARGIN)
-                                    hits[d["source"]].append(d["contains" if d["source"] == "seeds" else "f1"][pick])
-                                else:
-                                    hits[d["source"]].append(d["y"][int(np.argmax(scores))])
-                    seeds, cmrc = np.mean(hits["seeds"]), np.mean(hits["cmrc"])
+                    seeds, cmrc = cross_validate(tuning, draw, is_span, lambda train: fit(
+                        train, spans=is_span, bags=bags, seed_weight=weight)[0])
                     print(f"| {name} | {draw or '-'} | {bags} | {weight:g} | {seeds:.3f} | {cmrc:.3f} | "
                           f"{(seeds + cmrc) / 2:.4f} |", flush=True)
 
@@ -353,21 +360,8 @@ def weight_cv(sentences: list[dict], spans: list[dict]) -> None:
         tuning = [d for d in data if d["half"] == "in" and (is_span or d["y"].any())]
         for draw in ("", "a", "b"):
             for weight in weights:
-                hits = {"seeds": [], "cmrc": []}
-                for k in range(N_FOLDS):
-                    train = [d for d in tuning if fold_of(d["id"], draw) != k]
-                    model = fit_span_ranker(train, seed_weight=weight)[0] if is_span else \
-                        fit(train, bags=1, seed_weight=weight)[0]
-                    model = ranker.TreeEnsemble(model, ranker.span_feature_names() if is_span else ranker.FEATURES)
-                    for d in tuning:
-                        if fold_of(d["id"], draw) == k:
-                            scores = model.decision(d["X"])
-                            if is_span:
-                                pick = span_pick(d, scores, SPAN_MARGIN)
-                                hits[d["source"]].append(d["contains" if d["source"] == "seeds" else "f1"][pick])
-                            else:
-                                hits[d["source"]].append(d["y"][int(np.argmax(scores))])
-                seeds, cmrc = np.mean(hits["seeds"]), np.mean(hits["cmrc"])
+                seeds, cmrc = cross_validate(tuning, draw, is_span, lambda train: (
+                    fit_span_ranker(train, seed_weight=weight) if is_span else fit(train, bags=1, seed_weight=weight))[0])
                 print(f"| {name} | {draw or '-'} | {weight:g} | {seeds:.3f} | {cmrc:.3f} | {(seeds + cmrc) / 2:.4f} |",
                       flush=True)
 
