@@ -171,7 +171,7 @@ def span_feature_names() -> tuple[str, ...]:
         "right_anchored", "from_slot_start", "to_slot_end", "in_question_share", "repeats_question",
         "digits", "book_title", "quote", "enumeration", "verb_share", "noun_share",
         "first_noun", "first_verb", "last_noun", "last_verb", "asked_unit_present", "asks_definition",
-        "left_match", "right_match")
+        "left_match", "right_match", "clause_overlap", "clause_overlap_gap", "near_overlap", "clause_numbers")
 
 
 _BETWEEN = set(" ，,、“”\"《》（）()")
@@ -211,6 +211,38 @@ def anchor_matches(question: str, sentence: str, start: int, end: int) -> tuple[
     return n_left, n_right
 
 
+_CLAUSE_END = re.compile(r"[，,。；;！!？?：:]")
+_NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[\s，,。；;！!？?：:、“”\"《》（）()]", "|", text.lower())
+    return {text[i:i + 2] for i in range(len(text) - 1) if "|" not in text[i:i + 2]}
+
+
+def context_matches(question: str, sentence: str, start: int, end: int) -> tuple[float, float, float]:
+    """How the words around the span, inside its clause, echo the question, for sentences that
+    list several facts of one kind ("新建农村公路125公里，整治…公路358公里" asked "新修了多少公里
+    农村公路"): the share of the question's character pairs (question word left out) found in the
+    rest of the span's clause; the same for the eight characters on each side of the question
+    word against the ten on each side of the span (a loose left_match / right_match); and the
+    share of the question's numbers found in the clause."""
+    sides = _question_sides(question)
+    left, right = sides if sides is not None else (question.lower(), "")
+    s = sentence.lower()
+    cs = max((m.end() for m in _CLAUSE_END.finditer(s, 0, start)), default=0)
+    m = _CLAUSE_END.search(s, end)
+    ce = m.start() if m else len(s)
+    before, after = s[cs:start], s[end:max(ce, end)]
+    asked = _bigrams(left) | _bigrams(right)
+    clause = _bigrams(before) | _bigrams(after)
+    near_q = _bigrams(left[-8:]) | _bigrams(right[:8])
+    near_s = _bigrams(before[-10:]) | _bigrams(after[:10])
+    numbers = set(_NUMBER.findall(left + " " + right))
+    return (len(asked & clause) / max(len(asked), 1), len(near_q & near_s) / max(len(near_q), 1),
+            sum(n in before + " " + after for n in numbers) / max(len(numbers), 1))
+
+
 def span_features(question: str, kind: str, sentence: str, pos: list[str], candidates: list) -> np.ndarray:
     """One row of span_feature_names() per (Span, tags) candidate of reader.span_candidates."""
     from . import reader as R
@@ -241,7 +273,13 @@ def span_features(question: str, kind: str, sentence: str, pos: list[str], candi
             float(bool(unit) and R._has_unit(text, unit)), float(definition),
             *anchor_matches(question, sentence, span.start, span.end),
         ])
-    return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+        overlap, near, numbers = context_matches(question, sentence, span.start, span.end)
+        rows[-1] += [overlap, 0.0, near, numbers]
+    X = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+    if len(X):
+        column = len(X[0]) - 4          # clause_overlap, then its gap to the question's best
+        X[:, column + 1] = X[:, column] - X[:, column].max()
+    return X
 
 
 class TreeEnsemble:

@@ -282,3 +282,18 @@ def test_span_ranker_answers_are_exact_spans_and_rules_remain_available(bot):
                 text = bot.index.document_text(answer.source)
                 assert text[answer.answer_start:answer.answer_end] == answer.text
                 assert answer.text in answer.sentence
+
+
+def test_context_matches_tell_the_figures_of_one_sentence_apart():
+    """clause_overlap / near_overlap / clause_numbers: how the words around a span, inside its
+    clause, echo the question."""
+    sentence = "新建农村公路125公里，整治“畅返不畅”公路358公里。"
+    new, fix = sentence.index("125公里"), sentence.index("358公里")
+    question = "新修了多少公里农村公路？"
+    assert ranker.context_matches(question, sentence, new, new + 5)[0] > ranker.context_matches(question, sentence, fix, fix + 5)[0]
+    tiers = "培育超5亿元品种1个，超5000万元品种10个。"
+    ten, one = tiers.index("10个"), tiers.index("1个")
+    question = "超过5000万元的品种要培育几个？"
+    assert ranker.context_matches(question, tiers, ten, ten + 3)[2] == 1.0
+    assert ranker.context_matches(question, tiers, one, one + 2)[2] == 0.0
+    assert ranker.context_matches("没有问句", "没有", 0, 2) == (0.0, 0.0, 0.0)

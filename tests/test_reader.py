@@ -357,6 +357,13 @@ def test_a_quantity_question_answered_without_a_number_is_declined(bot, monkeypa
     assert "数量" in answer.message and answer.citations      # possibly related passages are offered
 
 
+def test_a_year_is_not_the_number_a_quantity_question_wants():
+    from assistant.reader import gives_a_number
+
+    assert not gives_a_number("2024年，支边村利用乡村振兴衔接资金建设了食用菌种植基地。")
+    assert gives_a_number("2024年实现收入30万元") and gives_a_number("三成") and gives_a_number("30多年")
+
+
 def test_units_of_one_measure_answer_for_each_other_and_years_may_be_spaced():
     from assistant.lexical import pos_tags
     from assistant.reader import unit_missing
@@ -416,3 +423,38 @@ def test_a_question_about_something_no_document_names_is_declined_and_says_so(bo
     answer = bot.ask("月球的质量是多少？")
     assert not answer.found and "月球" in answer.message
     assert bot.ask("今年一季度延边州医药制造业的工业总产值是多少？").text == "30亿元"
+
+
+def test_the_thing_named_before_the_question_word_heads_the_name():
+    from assistant.reader import _question_heads
+
+    assert _question_heads("华康药业要共同建设的那个科技创新中心叫什么？")[0] == "科技创新中心"
+    assert _question_heads("点名支持建设的产业园是哪个？") == ("产业园",)
+    # "X是什么" asks what X is: X does not head the answer.
+    assert _question_heads("光合作用是什么？") == ()
+    assert _span("点名支持建设的产业园是哪个？", "重点支持建设中冠生物医药大健康产业园。") == "中冠生物医药大健康产业园"
+
+
+def test_times_of_day_seasons_and_since():
+    assert _span("居民们是在一天中的什么时候包饺子的？", "临近中午，社区食堂里，居民们包饺子。") == "临近中午"
+    assert _span("延边州从什么时候开始推动设备更新？", "年初以来，延边州争取政策资金，推动设备更新。") == "年初以来"
+    assert _span("延吉在哪个季节最美？", "延吉的秋天最美。") == "秋天"
+
+
+def test_enterprises_counted_by_jia_or_hu():
+    from assistant.lexical import pos_tags
+    from assistant.reader import unit_missing
+
+    sentence = "10户企业取得了地理标志产品认定。"
+    assert not unit_missing("有几家企业取得了认定？", "quantity", sentence, pos_tags(sentence))
+    assert unit_missing("有几座企业取得了认定？", "quantity", sentence, pos_tags(sentence))
+
+
+def test_a_word_jieba_lengthened_from_a_known_one_is_not_an_unknown_subject(bot):
+    from assistant.reader import Reader, question_subject
+
+    question = "报道描写延吉街道宛如一幅山水画的是哪个时节？"
+    assert question_subject(question) == "延吉街"           # jieba's cut: 延吉街|道
+    reader = Reader(bot.index, bot.encoder)
+    assert not reader.subject_unknown(question)
+    assert reader.subject_unknown("月球的质量是多少？")
