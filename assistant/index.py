@@ -120,17 +120,22 @@ class Index:
     def document_text(self, name: str) -> str:
         return self.documents[name].text
 
-    def lead_sentence(self, row: int) -> str:
-        """The first sentence of the article that chunk ``row`` belongs to (the run of chunks
-        of one file under one title).  An article names its topic in its lead and often only
-        there ("长齿锯犁鳗，为…鳗科的一种。…体长可达76公分。"); the reader reads it with each sentence."""
+    def article_first_chunk(self, row: int) -> int:
+        """The first chunk of the article that chunk ``row`` belongs to (the run of chunks of one
+        file under one title)."""
         if self._article_first is None:      # dropped by add_chunks / remove_documents / copy
             first = np.zeros(len(self.chunks), dtype=np.int64)
             for i in range(1, len(self.chunks)):
                 same = self.chunks[i - 1].source == self.chunks[i].source and self.chunks[i - 1].title == self.chunks[i].title
                 first[i] = first[i - 1] if same else i
             self._article_first = first
-        rows = self.sentences.rows_of_chunk(int(self._article_first[row]))
+        return int(self._article_first[row])
+
+    def lead_sentence(self, row: int) -> str:
+        """The first sentence of the article that chunk ``row`` belongs to.  An article names its
+        topic in its lead and often only there ("长齿锯犁鳗，为…鳗科的一种。…体长可达76公分。");
+        the reader reads it with each sentence."""
+        rows = self.sentences.rows_of_chunk(self.article_first_chunk(row))
         if not len(rows):
             return ""
         source = self.chunks[row].source

@@ -27,7 +27,9 @@
    things how the words around each candidate, inside its clause, echo the question
    (ranker.context_matches: 新建农村公路125公里 for 新修了多少公里农村公路), and replaces the pick
    when it is clearly better (SPAN_MARGIN).  A question about a photo (…的照片是谁拍的) is
-   answered by the credit line under the chosen caption ("金洪石 摄": Reader.credit_of).
+   answered by the credit line under the chosen caption ("金洪石 摄": Reader.credit_of), and a
+   question about an article's headline (那篇报道的主标题是什么) by the heading line of the
+   chosen sentence's article (Reader.headline_of).
 4. When the evidence is weak, the reader abstains and offers the passages as possibly related.
    A logistic model (CONFIDENCE_WEIGHTS) weighs the ranker's probability for the sentence,
    how much of the question the passage covers (its question word and units left out: 公里
@@ -148,6 +150,9 @@ TIME_MARK = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百�
                        r"[上中下]午|早上|早晨|清晨|晚上|傍晚|黄昏|凌晨|夜|[0-9０-９]+\s*[点时]")
 # Periods a question can pin down ("二季度" is not answered by a "一季度" sentence).
 PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|[0-9]{4}年")
+# A question about an article's headline: "综述…的那篇报道，主标题是什么？" (Reader.headline_of).
+HEADLINE_QUESTION = re.compile(r"(?:报道|文章|稿件|新闻|通讯|综述|评论|社论|那篇|这篇|该篇|一文)[^？?]*?(?:主标题|副标题|标题|题目)|"
+                               r"(?:主标题|副标题|标题|题目)[^？?]*?(?:报道|文章|稿件|新闻|那篇|这篇)")
 # Newspaper photo credits ("郎鹏 摄" on the line under a caption) and the questions about them.
 PHOTO_CREDIT = re.compile(r"^\s*([\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})*)\s*(?:摄|摄影)\s*$")
 PHOTO_QUESTION = re.compile(r"照片|图片|配图|摄影|拍摄|拍的|谁拍|摄")
@@ -1380,6 +1385,30 @@ class Reader:
                 return replace(caption, row=row)
         return caption
 
+    def headline_of(self, best: ScoredSentence, question: str) -> ScoredSentence | None:
+        """For "那篇报道的（主/副）标题是什么": a heading line of the chosen sentence's article (its
+        main title, or the "——…" subtitle when 副标题 is asked) as the answer sentence.  None when
+        the article has no heading lines (a news lead titled by its first clause)."""
+        table = self.index.sentences
+        chunk = int(table.chunk[best.row])
+        title = "".join(self.index.chunks[chunk].title.split())
+        heads = []
+        for row in table.rows_of_chunk(self.index.article_first_chunk(chunk)):
+            line = "".join(self.sentence_text(replace(best, row=row)).split())
+            if not line or line not in title:
+                break
+            heads.append(row)
+        if not heads:
+            return None
+        lines = {row: self.sentence_text(replace(best, row=row)).strip() for row in heads}
+        subtitles = [r for r in heads if lines[r].startswith(("—", "-"))]
+        if "副标题" in question:
+            return replace(best, row=subtitles[0]) if subtitles else None
+        # The main title is neither the subtitle ("——…综述") nor a kicker line ending in a colon
+        # ("汪清县：" above 「多点开花」为乡村振兴聚力赋能).
+        main = [r for r in heads if r not in subtitles and not lines[r].endswith(("：", ":"))]
+        return replace(best, row=(main or heads)[0])
+
     def sentence_text(self, scored: ScoredSentence) -> str:
         table = self.index.sentences
         chunk = self.index.chunks[int(table.chunk[scored.row])]
@@ -1423,12 +1452,14 @@ class Reader:
             return answer
         if kind == "person" and PHOTO_QUESTION.search(question):
             best = self.credit_of(best)
+        headline = self.headline_of(best, question) if HEADLINE_QUESTION.search(question) else None
+        best = headline or best
 
         table = self.index.sentences
         text = self.index.documents[passage.source].text
         s_start, s_end = int(table.start[best.row]), int(table.end[best.row])
         sentence = text[s_start:s_end]
-        span = self.choose_span(question, kind, sentence, table.pos[best.row])
+        span = Span(0, len(sentence), "title") if headline else self.choose_span(question, kind, sentence, table.pos[best.row])
         if kind == "quantity" and not gives_a_number(sentence[span.start:span.end]):
             # A 多少 question answered by words without a number is not answered.
             answer.message = NOT_FOUND + "（最接近的句子没有给出问题问的数量）"

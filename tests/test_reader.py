@@ -458,3 +458,18 @@ def test_a_word_jieba_lengthened_from_a_known_one_is_not_an_unknown_subject(bot)
     reader = Reader(bot.index, bot.encoder)
     assert not reader.subject_unknown(question)
     assert reader.subject_unknown("月球的质量是多少？")
+
+
+def test_a_question_about_an_articles_headline_is_answered_by_its_heading_line(bot):
+    from assistant.reader import HEADLINE_QUESTION, Reader
+
+    assert HEADLINE_QUESTION.search("那篇解读政府工作报告的文章，主标题是什么？")
+    assert not HEADLINE_QUESTION.search("延边州医药健康产业实施方案的标题是什么？")     # a document's 《》 title
+    reader = Reader(bot.index, bot.encoder, abstain_below=0.0)
+    question = "综述今年上半年延边州工业经济高质量发展的那篇报道，主标题是什么？"
+    answer = reader.read(question, bot.retrieve(question))
+    assert answer.found and answer.text == "稳中有进 量增质升" and answer.kind == "title"
+    text = bot.index.document_text(answer.source)
+    assert text[answer.answer_start:answer.answer_end] == answer.text == answer.sentence
+    question = "那篇解读延边州政府工作报告的文章，副标题是什么？"
+    assert reader.read(question, bot.retrieve(question)).text == "——解读延边州政府工作报告"
