@@ -1381,7 +1381,7 @@ class Reader:
         The evidence stays the caption's: the credit line alone says nothing of the photo."""
         table = self.index.sentences
         for row in table.rows_of_chunk(int(table.chunk[caption.row])):
-            if row > caption.row and PHOTO_CREDIT.match(self.sentence_text(replace(caption, row=row))):
+            if row > caption.row and PHOTO_CREDIT.match(self.row_text(row)):
                 return replace(caption, row=row)
         return caption
 
@@ -1392,15 +1392,15 @@ class Reader:
         table = self.index.sentences
         chunk = int(table.chunk[best.row])
         title = "".join(self.index.chunks[chunk].title.split())
-        heads = []
+        lines: dict[int, str] = {}          # the article's first sentences while they are its title
         for row in table.rows_of_chunk(self.index.article_first_chunk(chunk)):
-            line = "".join(self.sentence_text(replace(best, row=row)).split())
-            if not line or line not in title:
+            line = self.row_text(row).strip()
+            if not line or "".join(line.split()) not in title:
                 break
-            heads.append(row)
+            lines[row] = line
+        heads = list(lines)
         if not heads:
             return None
-        lines = {row: self.sentence_text(replace(best, row=row)).strip() for row in heads}
         subtitles = [r for r in heads if lines[r].startswith(("—", "-"))]
         if "副标题" in question:
             return replace(best, row=subtitles[0]) if subtitles else None
@@ -1410,9 +1410,13 @@ class Reader:
         return replace(best, row=(main or heads)[0])
 
     def sentence_text(self, scored: ScoredSentence) -> str:
+        return self.row_text(scored.row)
+
+    def row_text(self, row: int) -> str:
+        """The text of sentence ``row`` of the SentenceTable."""
         table = self.index.sentences
-        chunk = self.index.chunks[int(table.chunk[scored.row])]
-        return self.index.document_text(chunk.source)[table.start[scored.row]:table.end[scored.row]]
+        chunk = self.index.chunks[int(table.chunk[row])]
+        return self.index.document_text(chunk.source)[table.start[row]:table.end[row]]
 
     def _is_heading(self, scored: ScoredSentence) -> bool:
         return bool(HEADING.match(self.sentence_text(scored)))
