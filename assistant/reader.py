@@ -29,7 +29,9 @@
    when it is clearly better (SPAN_MARGIN).  A question about a photo (…的照片是谁拍的) is
    answered by the credit line under the chosen caption ("金洪石 摄": Reader.credit_of), and a
    question about an article's headline (那篇报道的主标题是什么) by the heading line of the
-   chosen sentence's article (Reader.headline_of).
+   chosen sentence's article (Reader.headline_of).  A which-company or which-place question
+   whose chosen sentence names its subject only by 该公司, 该村… is answered by the name in the
+   sentence before (Reader.antecedent_of).
 4. When the evidence is weak, the reader abstains and offers the passages as possibly related.
    A logistic model (CONFIDENCE_WEIGHTS) weighs the ranker's probability for the sentence,
    how much of the question the passage covers (its question word and units left out: 公里
@@ -153,6 +155,9 @@ PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|[0-9]{4}年")
 # A question about an article's headline: "综述…的那篇报道，主标题是什么？" (Reader.headline_of).
 HEADLINE_QUESTION = re.compile(r"(?:报道|文章|稿件|新闻|通讯|综述|评论|社论|那篇|这篇|该篇|一文)[^？?]*?(?:主标题|副标题|标题|题目)|"
                                r"(?:主标题|副标题|标题|题目)[^？?]*?(?:报道|文章|稿件|新闻|那篇|这篇)")
+# A sentence that names its subject only by "该公司", "该村"... (Reader.antecedent_of).
+ANAPHOR = re.compile(r"^[^，。；,;]{0,8}?该(公司|企业|集团|医院|学校|大学|学院|银行|工厂|合作社|协会|"
+                     r"村|镇|乡|县|市|区|园区|产业园|景区|基地)")
 # Newspaper photo credits ("郎鹏 摄" on the line under a caption) and the questions about them.
 PHOTO_CREDIT = re.compile(r"^\s*([\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})*)\s*(?:摄|摄影)\s*$")
 PHOTO_QUESTION = re.compile(r"照片|图片|配图|摄影|拍摄|拍的|谁拍|摄")
@@ -1409,6 +1414,22 @@ class Reader:
         main = [r for r in heads if r not in subtitles and not lines[r].endswith(("：", ":"))]
         return replace(best, row=(main or heads)[0])
 
+    def antecedent_of(self, best: ScoredSentence, kind: str) -> tuple[ScoredSentence, Span] | None:
+        """For a which-company / which-place question whose chosen sentence names its subject
+        only by 该公司, 该村… ("该公司主要经营细胞存储…"): the name of that kind, ending in the same
+        noun, in the sentence just before it in the chunk (the last such name), with that
+        sentence as the answer's sentence.  None when the sentence has no such anaphor or the
+        sentence before names nothing that fits."""
+        table = self.index.sentences
+        anaphor = ANAPHOR.match(self.row_text(best.row))
+        row = best.row - 1
+        if not anaphor or row < 0 or table.chunk[row] != table.chunk[best.row]:
+            return None
+        before = self.row_text(row)
+        names = [sp for sp in typed_spans(before, table.pos[row], kind) if before[sp.start:sp.end].endswith(anaphor.group(1))
+                 and len(before[sp.start:sp.end]) > len(anaphor.group(1))]
+        return (replace(best, row=row), names[-1]) if names else None
+
     def sentence_text(self, scored: ScoredSentence) -> str:
         return self.row_text(scored.row)
 
@@ -1457,13 +1478,19 @@ class Reader:
         if kind == "person" and PHOTO_QUESTION.search(question):
             best = self.credit_of(best)
         headline = self.headline_of(best, question) if HEADLINE_QUESTION.search(question) else None
-        best = headline or best
+        antecedent = self.antecedent_of(best, kind) if kind in ("org", "place") else None
+        best = headline or (antecedent[0] if antecedent else best)
 
         table = self.index.sentences
         text = self.index.documents[passage.source].text
         s_start, s_end = int(table.start[best.row]), int(table.end[best.row])
         sentence = text[s_start:s_end]
-        span = Span(0, len(sentence), "title") if headline else self.choose_span(question, kind, sentence, table.pos[best.row])
+        if headline:
+            span = Span(0, len(sentence), "title")
+        elif antecedent:
+            span = antecedent[1]
+        else:
+            span = self.choose_span(question, kind, sentence, table.pos[best.row])
         if kind == "quantity" and not gives_a_number(sentence[span.start:span.end]):
             # A 多少 question answered by words without a number is not answered.
             answer.message = NOT_FOUND + "（最接近的句子没有给出问题问的数量）"

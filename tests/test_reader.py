@@ -473,3 +473,15 @@ def test_a_question_about_an_articles_headline_is_answered_by_its_heading_line(b
     assert text[answer.answer_start:answer.answer_end] == answer.text == answer.sentence
     question = "那篇解读延边州政府工作报告的文章，副标题是什么？"
     assert reader.read(question, bot.retrieve(question)).text == "——解读延边州政府工作报告"
+
+
+def test_a_company_named_only_by_gai_gongsi_is_read_from_the_sentence_before(bot):
+    from assistant.reader import ANAPHOR
+
+    assert ANAPHOR.match("该公司主要经营细胞存储与化妆品原料生产等项目。").group(1) == "公司"
+    assert ANAPHOR.match("同时，该村建成了食用菌基地。") is None       # only the sentence's first clause
+    assert not ANAPHOR.match("公司主要经营细胞存储。")
+    answer = bot.ask("哪家公司主要经营细胞存储与化妆品原料生产？")
+    assert answer.found and answer.text == "卡森(吉林)细胞资源库管理有限公司"
+    text = bot.index.document_text(answer.source)
+    assert text[answer.answer_start:answer.answer_end] == answer.text and answer.text in answer.sentence
