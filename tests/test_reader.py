@@ -473,6 +473,14 @@ def test_a_question_about_an_articles_headline_is_answered_by_its_heading_line(b
     assert text[answer.answer_start:answer.answer_end] == answer.text == answer.sentence
     question = "那篇解读延边州政府工作报告的文章，副标题是什么？"
     assert reader.read(question, bot.retrieve(question)).text == "——解读延边州政府工作报告"
+    # Whatever chunk the evidence came from, the first citation holds the headline.
+    for question in ("那篇解读延边州政府工作报告的文章，主标题是什么？", "报道汪清县乡村振兴的那篇文章标题是什么？",
+                     "介绍延边州医药产业全链协同的那篇报道，标题是什么？"):
+        answer = reader.read(question, bot.retrieve(question))
+        first = answer.citations[0]
+        assert answer.found and first.source == answer.source
+        assert first.start <= answer.answer_start and answer.answer_end <= first.end
+        assert len({p.chunk_id for p in answer.citations}) == len(answer.citations)
 
 
 def test_a_company_named_only_by_gai_gongsi_is_read_from_the_sentence_before(bot):
