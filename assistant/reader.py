@@ -1505,11 +1505,10 @@ class Reader:
         answer.source = passage.source
         answer.sentence_start, answer.sentence_end = s_start, s_end
         answer.answer_start, answer.answer_end = s_start + span.start, s_start + span.end
-        if int(table.chunk[best.row]) != passage.chunk_id:
+        chunk_id = int(table.chunk[best.row])
+        if chunk_id != passage.chunk_id:
             # A headline stands in its article's first chunk: cite that chunk first.
-            c = self.index.chunks[int(table.chunk[best.row])]
-            passage = Passage(text=c.text, source=c.source, title=c.title, paragraph=c.paragraph, start=c.start,
-                              end=c.end, score=passage.score, chunk_id=int(table.chunk[best.row]))
+            passage = Passage.of_chunk(self.index.chunks[chunk_id], passage.score, chunk_id)
         answer.citations = [passage] + [p for p in passages if p.chunk_id != passage.chunk_id]
         return answer
 

@@ -37,6 +37,12 @@ class Passage:
     score: float
     chunk_id: int = -1
 
+    @classmethod
+    def of_chunk(cls, chunk: Chunk, score: float, chunk_id: int) -> "Passage":
+        """The passage of chunk number ``chunk_id`` of an index, with this score."""
+        return cls(text=chunk.text, source=chunk.source, title=chunk.title, paragraph=chunk.paragraph,
+                   start=chunk.start, end=chunk.end, score=score, chunk_id=chunk_id)
+
     def to_dict(self) -> dict:
         return asdict(self)
 

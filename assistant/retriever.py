@@ -105,7 +105,5 @@ class Retriever:
         """The k best passages for the question, best first, with their provenance."""
         passages = []
         for row, score in self.rank(question, k, mode, query_vector):
-            c = self.index.chunks[row]
-            passages.append(Passage(text=c.text, source=c.source, title=c.title, paragraph=c.paragraph,
-                                    start=c.start, end=c.end, score=round(score, 6), chunk_id=row))
+            passages.append(Passage.of_chunk(self.index.chunks[row], round(score, 6), row))
         return passages
