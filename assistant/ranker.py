@@ -277,7 +277,7 @@ def span_features(question: str, kind: str, sentence: str, pos: list[str], candi
         rows[-1] += [overlap, 0.0, near, numbers]
     X = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
     if len(X):
-        column = len(X[0]) - 4          # clause_overlap, then its gap to the question's best
+        column = span_feature_names().index("clause_overlap")     # its gap to the question's best comes next
         X[:, column + 1] = X[:, column] - X[:, column].max()
     return X
 

@@ -719,6 +719,8 @@ def gives_a_number(text: str) -> bool:
     """What a quantity answer must hold: a figure other than a year ("2024年，支边村建设了…"
     does not say how much)."""
     return bool(NUMERAL.search(YEAR.sub("", text)))
+
+
 # "在哪里", "位于哪里" ask for a location, which may be more than a name: "位于|浙江省嘉兴市海宁市
 # 许村镇报国村沈士大道以西|，" (not "哪个县", "哪国", which ask for one name).
 WHERE_QUESTION = re.compile(r"哪里|在哪|何地|何处|什么地方|什么位置|地址")
@@ -864,9 +866,11 @@ def _role_in(role: str, sentence: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def question_subject(question: str) -> str:
+def first_noun(question: str) -> str:
     """The question's first noun of two or more characters: its subject, as a rule (月球 of
-    月球的质量是多少); "" when it has none."""
+    月球的质量是多少); "" when it has none.  One word, to look up in the documents (the noun
+    phrase that conversation.question_subject finds for follow-up questions may not stand in
+    them as a whole)."""
     from .lexical import pos_tags
 
     for token in pos_tags(question):
@@ -1315,8 +1319,8 @@ class Reader:
         return [k for k in keys if k not in context]
 
     def subject_unknown(self, question: str) -> bool:
-        """The question's subject (question_subject) is in no document of the collection."""
-        subject = question_subject(question).lower()
+        """The question's subject (first_noun) is in no document of the collection."""
+        subject = first_noun(question).lower()
         text = self.collection_text()
         # A longer word jieba made of a known one and a character more ("延吉街|道") is not unknown.
         return bool(subject) and subject not in text and not (len(subject) >= 3 and subject[:2] in text)
@@ -1453,7 +1457,7 @@ class Reader:
             return f"（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"
         terms = [m.group() for m in YEAR.finditer(question)] + \
             [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + list(_question_entities(question)) + \
-            [question_subject(question) if self.subject_unknown(question) else ""]
+            [first_noun(question) if self.subject_unknown(question) else ""]
         # Names come lower-cased (iphone): the collection's text is compared so.
         absent = [t for t in dict.fromkeys(terms) if t and t.lower() not in self.collection_text()]
         return f"（文档中没有提到“{'”“'.join(absent[:3])}”）" if absent else ""
@@ -1478,7 +1482,7 @@ class Reader:
         if kind == "person" and PHOTO_QUESTION.search(question):
             best = self.credit_of(best)
         headline = self.headline_of(best, question) if HEADLINE_QUESTION.search(question) else None
-        antecedent = self.antecedent_of(best, kind) if kind in ("org", "place") else None
+        antecedent = self.antecedent_of(best, kind) if kind in ("org", "place") and not headline else None
         best = headline or (antecedent[0] if antecedent else best)
 
         table = self.index.sentences

@@ -46,9 +46,7 @@ def fold_readers(bot) -> list[Reader]:
     for k in range(tr.N_FOLDS):
         sentence_model = ranker.load_ranker(str(tr.FOLDS / f"fold{k}.json"))
         model, _ = tr.fit_span_ranker([d for d in spans if d["source"] != "seeds" or tr.fold_of(d["id"]) != k])
-        path = tr.FOLDS / f"span_fold{k}.json"
-        tr.write(model, path)
-        span_model = ranker.load_ranker(str(path), spans=True)
+        span_model = ranker.TreeEnsemble(model, ranker.span_feature_names())
         readers.append(Reader(bot.index, bot.encoder, sentence_ranker=sentence_model, span_ranker=span_model))
     return readers
 

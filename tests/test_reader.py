@@ -416,10 +416,10 @@ def test_a_figure_of_the_whole_or_of_another_tier_is_a_conflict():
 
 
 def test_a_question_about_something_no_document_names_is_declined_and_says_so(bot):
-    from assistant.reader import question_subject
+    from assistant.reader import first_noun
 
-    assert question_subject("月球的质量是多少？") == "月球"
-    assert question_subject("今年一季度延边州医药制造业的工业总产值是多少？") != ""
+    assert first_noun("月球的质量是多少？") == "月球"
+    assert first_noun("今年一季度延边州医药制造业的工业总产值是多少？") != ""
     answer = bot.ask("月球的质量是多少？")
     assert not answer.found and "月球" in answer.message
     assert bot.ask("今年一季度延边州医药制造业的工业总产值是多少？").text == "30亿元"
@@ -451,10 +451,10 @@ def test_enterprises_counted_by_jia_or_hu():
 
 
 def test_a_word_jieba_lengthened_from_a_known_one_is_not_an_unknown_subject(bot):
-    from assistant.reader import Reader, question_subject
+    from assistant.reader import Reader, first_noun
 
     question = "报道描写延吉街道宛如一幅山水画的是哪个时节？"
-    assert question_subject(question) == "延吉街"           # jieba's cut: 延吉街|道
+    assert first_noun(question) == "延吉街"           # jieba's cut: 延吉街|道
     reader = Reader(bot.index, bot.encoder)
     assert not reader.subject_unknown(question)
     assert reader.subject_unknown("月球的质量是多少？")
