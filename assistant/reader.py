@@ -20,7 +20,13 @@
 3. Inside the best sentence the question is aligned with the text: the words before the
    question word usually stand just before the answer, the words after it just after.  The
    span of the asked type nearest that slot is the answer; with no typed span the slot itself
-   (if short) or the whole sentence is the answer (pick_span).  The span ranker (ranker.py,
+   (if short) or the whole sentence is the answer (pick_span).  A few question forms have their
+   own span: 多久…一次 takes 每年 and its count (frequency_span), 各有多少 the figures listed
+   together, 记者/作者是谁 the byline's names (本报讯（记者 …）), …在哪里 the place written
+   just before 的 and the thing asked about (东盛涌镇平安村的蘑菇村庄), and a figure whose
+   clause holds a number the question gives wins over the others (超5000万元品种10个).  A
+   name asked with its noun (什么领导小组, 那个…中心叫什么) ends with that noun (with_head).
+   The span ranker (ranker.py,
    trained by bench/train_ranker.py) then weighs that pick against the other candidates
    (span_candidates: spans of every type, the slot and its clause, each clause, the part after
    是/为 or 又名/称为, a name without its bracketed gloss, the sentence), reading among other
@@ -31,7 +37,8 @@
    question about an article's headline (那篇报道的主标题是什么) by the heading line of the
    chosen sentence's article (Reader.headline_of).  A which-company or which-place question
    whose chosen sentence names its subject only by 该公司, 该村… is answered by the name in the
-   sentence before (Reader.antecedent_of).
+   sentence before (Reader.antecedent_of); a question for a document's number (文号) by the
+   number standing on its own line in the chosen sentence's file (Reader.document_number_of).
 4. When the evidence is weak, the reader abstains and offers the passages as possibly related.
    A logistic model (CONFIDENCE_WEIGHTS) weighs the ranker's probability for the sentence,
    how much of the question the passage covers (its question word and units left out: 公里
@@ -92,14 +99,15 @@ SPAN_MARGIN = 0.1
 # after conflict learned the whole of a higher level (全州) and another amount tier (超10亿元), and
 # with "subject_unknown": fitted without it the model answered 月球的质量是多少 again; refitted
 # 2026-11-25, fifth session, after the span ranker's clause features, the head noun before 叫什么,
-# 家/户 and the subject test's jieba fix, rankers retrained) on
+# 家/户 and the subject test's jieba fix, rankers retrained; refitted 2026-11-25, sixth session,
+# after the span rules of that session, rankers retrained) on
 # the 295 dev questions (213 answerable, 82 unanswerable), each read with a sentence ranker
 # trained without it (cross-fitting, see bench/train_ranker.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 1.131, "missing_key_terms": -1.033, "unit_missing": -1.807,
-                      "role_missing": -1.350, "sentence_score": 1.066, "conflict": -1.675,
-                      "subject_unknown": -1.203}
-CONFIDENCE_BIAS = -1.026
-ABSTAIN_BELOW = 0.489
+CONFIDENCE_WEIGHTS = {"passage_coverage": 1.109, "missing_key_terms": -1.019, "unit_missing": -1.757,
+                      "role_missing": -1.339, "sentence_score": 1.133, "conflict": -1.667,
+                      "subject_unknown": -1.185}
+CONFIDENCE_BIAS = -1.085
+ABSTAIN_BELOW = 0.473
 
 # ---------------------------------------------------------------- question types
 
@@ -155,6 +163,9 @@ PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|[0-9]{4}年")
 # A question about an article's headline: "综述…的那篇报道，主标题是什么？" (Reader.headline_of).
 HEADLINE_QUESTION = re.compile(r"(?:报道|文章|稿件|新闻|通讯|综述|评论|社论|那篇|这篇|该篇|一文)[^？?]*?(?:主标题|副标题|标题|题目)|"
                                r"(?:主标题|副标题|标题|题目)[^？?]*?(?:报道|文章|稿件|新闻|那篇|这篇)")
+# An official document's number, "延州政办发〔2024〕2号", and a question asking for it.
+DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔［\[（(][0-9]{4}[〕］\]）)]\s*[0-9]+\s*号")
+DOCUMENT_NUMBER_QUESTION = re.compile(r"文号|发文字号|文件编号|文件号")
 # A sentence that names its subject only by "该公司", "该村"... (Reader.antecedent_of).
 ANAPHOR = re.compile(r"^[^，。；,;]{0,8}?该(公司|企业|集团|医院|学校|大学|学院|银行|工厂|合作社|协会|"
                      r"村|镇|乡|县|市|区|园区|产业园|景区|基地)")
@@ -240,13 +251,20 @@ def _name_runs(sentence: str, pos: list[str], suffix: re.Pattern) -> list[tuple[
     prefix of a run is a candidate, and so is each suffix-delimited segment of it."""
     spans: list[tuple[int, int]] = []
     tokens = _tokens_with_offsets(pos)
+
+    def name_like(k: int) -> bool:
+        word, flag = tokens[k][2], tokens[k][3]
+        # jieba's pieces of a place name: 东盛|涌镇/v|平安/a|村 (an adjective before a bare 村).
+        return flag.startswith(_NAME_FLAGS) or bool(_PLACE_PIECE.fullmatch(word)) or \
+            flag == "a" and k + 1 < len(tokens) and tokens[k + 1][2] in ("村", "镇", "乡", "县")
+
     i = 0
     while i < len(tokens):
-        if not tokens[i][3].startswith(_NAME_FLAGS):
+        if not name_like(i):
             i += 1
             continue
         j = i
-        while j + 1 < len(tokens) and (tokens[j + 1][3].startswith(_NAME_FLAGS) or tokens[j + 1][2] in "（）()"
+        while j + 1 < len(tokens) and (name_like(j + 1) or tokens[j + 1][2] in "（）()"
                                        or tokens[j + 1][3] in ("m",) and tokens[j + 1][2].isdigit()):
             j += 1
         start, end = tokens[i][0], tokens[j][1]
@@ -263,6 +281,22 @@ def _name_runs(sentence: str, pos: list[str], suffix: re.Pattern) -> list[tuple[
 
 
 _NAME_TAIL_FLAGS = ("x", "zg", "ng", "nr", "n", "ag", "g")
+REPORTER_QUESTION = re.compile(r"记者|作者|撰稿|执笔|采写|署名|谁写的")
+# A news byline: "本报讯（记者 张伟国 代黎黎）", "本报讯(陈晶 孟莹)": the reporters' names.
+BYLINE = re.compile(r"(?:本报讯|本报[\u4e00-\u9fff]{0,6}电|通讯员)\s*[（(]([^（）()]{2,40})[）)]")
+_BYLINE_ROLES = re.compile(r"见习记者|特约记者|记者|通讯员|实习生|摄影")
+
+
+def _byline_names(sentence: str) -> list[tuple[int, int]]:
+    """The names in a byline's brackets, each of two to four characters between spaces, 、
+    or role words (记者, 通讯员): jieba tags few of them as names."""
+    spans = []
+    for m in BYLINE.finditer(sentence):
+        inner = _BYLINE_ROLES.sub(lambda r: " " * len(r.group()), m.group(1))
+        for name in re.finditer(r"[\u4e00-\u9fff]+", inner):
+            if 2 <= len(name.group()) <= 4:
+                spans.append((m.start(1) + name.start(), m.start(1) + name.end()))
+    return spans
 
 
 def _person_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
@@ -290,7 +324,9 @@ def _person_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
     # replaces the pieces of it jieba found.
     dotted = _dotted_names(tokens)
     spans = [sp for sp in spans if not any(a <= sp[0] and sp[1] <= b for a, b in dotted)]
-    return spans + dotted
+    byline = _byline_names(sentence)
+    spans = [sp for sp in spans if not any(a < sp[1] and sp[0] < b for a, b in byline)]
+    return spans + dotted + byline
 
 
 _NAME_DOT = "·・•‧"
@@ -536,7 +572,14 @@ def _question_heads(question: str) -> tuple[str, ...]:
 
 # "<the thing> 叫什么 / 是哪个 / 名为什么": the thing asked about stands before the question word
 # (not "<the thing> 是什么", which asks what it is).
-_NAMED_BY = re.compile(r"(.+?)(叫做|叫作|叫|名叫|名为|称为|称作|是)$")
+_NAMING_VERBS = "叫做|叫作|叫|名叫|名为|称为|称作|是"
+_NAMED_BY = re.compile(rf"(.+?)({_NAMING_VERBS})$")
+
+
+# A numeral token with a character that is not part of a count (双日, 第一) is part of a name;
+# a word ending in 镇/乡/村/县 is a piece of a place name whatever jieba tagged it (涌镇/v).
+_NOT_A_COUNT = re.compile(r"[^0-9０-９零〇一二两三四五六七八九十百千万亿个多余几.．]")
+_PLACE_PIECE = re.compile(r"[\u4e00-\u9fff]{1,2}[镇乡村县]")
 
 
 def _head_like(word: str, flag: str) -> bool:
@@ -569,8 +612,9 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
                 continue
             if t_end < start or occurrence.start() - t_start > 15:
                 break
-            if flag.startswith(_NAME_TOKEN) or word in "()（）—-·" or flag == "m" and word.isdigit():
-                start = t_start
+            if flag.startswith(_NAME_TOKEN) or word in "()（）—-·" or flag == "m" and word.isdigit() or \
+                    flag == "m" and _NOT_A_COUNT.search(word) or _PLACE_PIECE.fullmatch(word):
+                start = t_start         # jieba's pieces of a name: 双日/m|峰口岸, 东盛|涌镇/v|平安|村
             else:
                 break
         while start < occurrence.start() and sentence[start] in "，。；、：:！？,.;!? 　（(":
@@ -592,6 +636,21 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
                 merged.append(span)
         spans = [(s, e) for s, e in merged if re.search("[、和及与]", sentence[s:e])]
     return [Span(s, e, kind) for s, e in spans if not _inside_question(sentence[s:e], question)]
+
+
+def with_head(question: str, sentence: str, span: Span) -> Span:
+    """A name asked as "什么领导小组" / "那个…中心叫什么" ends with that noun: a span that stops
+    just before it in the sentence takes it in (…整改工作 -> …整改工作领导小组)."""
+    if span.kind not in ("what", "org", "place", "title", "span") or span.end - span.start < 2:
+        return span
+    # Only the noun right after the question word, or the thing named before 叫什么 / 是哪个:
+    # not a later word of the question ("什么工具|动态分析…数据").
+    heads = [h for h in _question_heads(question) if sentence.startswith(h, span.end) and
+             re.search(rf"(?:{_HEAD_WH.pattern}){re.escape(h)}|{re.escape(h)}(?:{_NAMING_VERBS})"
+                       rf"(?:{_HEAD_WH.pattern})", question)]
+    if not heads:
+        return span
+    return Span(span.start, span.end + len(max(heads, key=len)), span.kind)
 
 
 def reason_span(question: str, sentence: str) -> Span:
@@ -647,6 +706,11 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
     counted = counted_spans(question, sentence)
     if counted:
         return counted[0]
+    if kind == "person" and REPORTER_QUESTION.search(question):
+        # "报道…的记者是谁": the byline's names, less those the question gives ("除代黎黎外").
+        names = [(a, b) for a, b in _byline_names(sentence) if sentence[a:b] not in question]
+        if names:
+            return Span(names[0][0], names[-1][1], "person")
     slot = find_slot(question, sentence)
     candidates = _candidates(question, kind, sentence, pos, slot)
     if slot.alternative is not None and not any(slot.start <= c.start and c.end <= slot.end + 2 for c in candidates):
@@ -665,6 +729,14 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
         unit = asked_unit(question, kind)
         candidates = [c for c in candidates if unit and _has_unit(sentence[c.start:c.end], unit)] or candidates
     if kind == "quantity":
+        frequency = frequency_span(question, sentence)
+        if frequency:
+            return frequency
+        if EACH_QUESTION.search(question):
+            # "东北虎和豹各有多少只" -> 70只、80只左右: the figures listed together answer.
+            listed = _listed(sentence, candidates)
+            if listed:
+                candidates = listed
         unit = asked_unit(question, kind)
         if unit != "年":
             candidates = [c for c in candidates if not YEAR.fullmatch(sentence[c.start:c.end])] or candidates
@@ -673,11 +745,18 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
             # "涨了多少", "多大比例", "占有率": a rate is asked, a percentage answers.
             same_unit = [c for c in candidates if re.search(r"[%％‰]|百分点|成$", sentence[c.start:c.end])]
         candidates = same_unit or candidates
+        # "超5000万元这一档的品种要培育几个" over "超5亿元品种1个，…，超5000万元品种10个": the
+        # figure whose clause holds a number the question gives.
+        candidates = _beside_question_numbers(question, sentence, candidates) or candidates
         # "村级电商服务站|56个": a number right after the question's own words is the answer.
         if slot.right_end >= 0:
             following = [c for c in candidates if 0 <= c.start - slot.right_end <= 1]
             if following:
                 return following[0]
+    if kind == "place":
+        owner = _owner_place(question, sentence, candidates)
+        if owner:
+            return owner
     asked = _asked_place_level(question) if kind == "place" else ""
     if asked:
         # "哪个镇" asks for the town, not "延吉市三道湾镇": keep the candidates that end in 镇,
@@ -702,6 +781,7 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
     # No span of the asked type: a short slot can still name a thing ("…的提案是|《关于…》|"),
     # but a number, a date or a name that is not there is not guessed.
     start, end = _trim(sentence, slot_start, slot_end)
+    start = _word_start(pos, start, slot_start)
     while start < end and sentence[start] in "（(）)":
         start += 1
     while end > start and sentence[end - 1] in "（(":
@@ -713,6 +793,50 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
 
 
 YEAR = re.compile(r"(?:19|20)[0-9]{2}年")
+# "多久…一次", "每隔多长时间…": how often, answered by 每年 / 每两个月 and the count after it.
+FREQUENCY_QUESTION = re.compile(r"(?:多久|多长时间|多少天|多少年|几天|几年|几个月|几周)[^，。？?]{0,12}?一次|每隔(?:多久|多长时间|几)")
+_EVERY = re.compile(r"每隔?[一两二三四五六七八九十半0-9]*个?(?:年|月|周|星期|季度|天|日|小时)")
+# "各有多少", "分别是多少": several figures answer.
+EACH_QUESTION = re.compile(r"各(?:有|是|为|自|达|占|约)?[^，。？?]{0,4}(?:多少|几)|分别(?:是|为|有)?[^，。？?]{0,4}(?:多少|几)")
+
+
+def _beside_question_numbers(question: str, sentence: str, spans: list[Span]) -> list[Span]:
+    """The spans whose clause (between ，；。) holds, outside the span, a number of the question;
+    empty when all or none do."""
+    numbers = re.findall(r"[0-9]+(?:\.[0-9]+)?", question)
+    if not numbers or len(spans) < 2:
+        return []
+    kept = []
+    for span in spans:
+        left = max(sentence.rfind(c, 0, span.start) for c in "，；。,;") + 1
+        stop = re.search(r"[，；。,;]", sentence[span.end:])
+        right = span.end + (stop.start() if stop else len(sentence) - span.end)
+        rest = sentence[left:span.start] + " " + sentence[span.end:right]
+        if any(re.search(rf"(?<![0-9.]){re.escape(n)}(?![0-9])", rest) for n in numbers):
+            kept.append(span)
+    return kept if len(kept) < len(spans) else []
+
+
+def frequency_span(question: str, sentence: str) -> Span | None:
+    """For "多久…一次": 每年 and the count that follows it in its clause ("每年组织1次")."""
+    if not FREQUENCY_QUESTION.search(question):
+        return None
+    m = _EVERY.search(sentence)
+    if not m:
+        return None
+    count = re.match(r"[^，。；,;]{0,10}?[0-9一两二三四五六七八九十]+次", sentence[m.end():])
+    return Span(m.start(), m.end() + (count.end() if count else 0), "quantity")
+
+
+def _listed(sentence: str, spans: list[Span]) -> list[Span]:
+    """Runs of two or more spans joined only by 、 和 与 及 (70只、80只左右), as single spans."""
+    groups: list[list[Span]] = []
+    for span in sorted(spans, key=lambda sp: sp.start):
+        if groups and sentence[groups[-1][-1].end:span.start] in ("、", "和", "与", "及", "以及"):
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return [Span(g[0].start, g[-1].end, g[0].kind) for g in groups if len(g) > 1]
 
 
 def gives_a_number(text: str) -> bool:
@@ -724,6 +848,23 @@ def gives_a_number(text: str) -> bool:
 # "在哪里", "位于哪里" ask for a location, which may be more than a name: "位于|浙江省嘉兴市海宁市
 # 许村镇报国村沈士大道以西|，" (not "哪个县", "哪国", which ask for one name).
 WHERE_QUESTION = re.compile(r"哪里|在哪|何地|何处|什么地方|什么位置|地址")
+
+
+_WHERE_SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,})(?:在哪里|在哪儿|在哪|位于哪里|位于何处|位于哪|在什么地方)")
+
+
+def _owner_place(question: str, sentence: str, spans: list[Span]) -> Span | None:
+    """"那个…的蘑菇村庄在哪里" over "东盛涌镇平安村的蘑菇村庄…": the place name standing just
+    before 的 and the thing the question locates (the longest, when several)."""
+    m = _WHERE_SUBJECT.search(question)
+    if not m:
+        return None
+    subject = m.group(1)
+    for n in range(min(len(subject), 8), 1, -1):
+        owners = [sp for sp in spans if sentence.startswith("的" + subject[-n:], sp.end)]
+        if owners:
+            return max(owners, key=lambda sp: (sp.end - sp.start, -sp.start))
+    return None
 
 
 def _whole_location(sentence: str, span: Span, slot: Slot) -> Span:
@@ -1100,6 +1241,14 @@ def _inside_question(text: str, question: str) -> bool:
         rf"(?<![0-9.]){re.escape(number.group())}(?![0-9.])", question) is not None
 
 
+def _word_start(pos: list[str], start: int, floor: int) -> int:
+    """_trim drops a leading 就/的/在…, but not the first character of a word (就|业创业 ->
+    就业创业): the start of the token ``start`` falls inside, when it is not before ``floor``."""
+    if start <= floor:
+        return start
+    return next((a for a, b, _, _ in _tokens_with_offsets(pos) if a < start < b and a >= floor), start)
+
+
 def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
     while start < end and sentence[start] in _TRIM:
         start += 1
@@ -1130,7 +1279,8 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
     tags: dict[tuple[int, int], set] = {}
 
     def add(start: int, end: int, tag: str) -> None:
-        start, end = _trim(sentence, start, end)
+        trimmed, end = _trim(sentence, start, end)
+        start = _word_start(pos, trimmed, start)
         if end > start:
             tags.setdefault((start, end), set()).add(tag)
 
@@ -1164,6 +1314,7 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
         if cut:
             add(start, start + 1 + cut.start(), "before_paren")
     first = _trim(sentence, rule.start, rule.end)
+    first = (_word_start(pos, first[0], rule.start), first[1])
     order = sorted(tags, key=lambda k: (k != first, k))
     return [(Span(a, b, rule.kind if (a, b) == first else "span"), frozenset(tags[(a, b)])) for a, b in order]
 
@@ -1226,17 +1377,17 @@ class Reader:
         span ranker scores another candidate of span_candidates higher by more than SPAN_MARGIN."""
         rule = pick_span(question, kind, sentence, pos)
         if self.span_ranker is None:
-            return rule
+            return with_head(question, sentence, rule)
         candidates = span_candidates(question, kind, sentence, pos, rule)
         if not candidates or "rule" not in candidates[0][1]:
-            return rule
+            return with_head(question, sentence, rule)
         scores = self.span_ranker.decision(ranker.span_features(question, kind, sentence, pos, candidates))
         best = int(np.argmax(scores))
         if best == 0 or scores[best] - scores[0] <= SPAN_MARGIN:
-            return rule
+            return with_head(question, sentence, rule)
         span, tags = candidates[best]
         kind = next((k for k in SPAN_KINDS if f"typed_{k}" in tags), "sentence" if "sentence" in tags else "span")
-        return Span(span.start, span.end, kind)
+        return with_head(question, sentence, Span(span.start, span.end, kind))
 
     def _idf(self, words: list[str]) -> np.ndarray:
         bm25 = self.index.bm25
@@ -1434,6 +1585,22 @@ class Reader:
                  and len(before[sp.start:sp.end]) > len(anaphor.group(1))]
         return (replace(best, row=row), names[-1]) if names else None
 
+    def document_number_of(self, best: ScoredSentence) -> tuple[ScoredSentence, Span] | None:
+        """For "那份通知的文号是什么": the document number that stands on a line of its own
+        (延州政办发〔2024〕2号, under the notice's title) in the chosen sentence's file, the first
+        one, with that line as the answer's sentence.  A number cited inside a sentence
+        ("根据《…》（吉办发〔2021〕43号）") is another document's."""
+        table = self.index.sentences
+        chunks = self.index.chunks
+        source = chunks[int(table.chunk[best.row])].source
+        for chunk in (c for c in range(len(chunks)) if chunks[c].source == source):
+            for row in table.rows_of_chunk(chunk):
+                line = self.row_text(row)
+                m = DOCUMENT_NUMBER.search(line)
+                if m and not line[:m.start()].strip() and not line[m.end():].strip():
+                    return replace(best, row=row), Span(m.start(), m.end(), "what")
+        return None
+
     def sentence_text(self, scored: ScoredSentence) -> str:
         return self.row_text(scored.row)
 
@@ -1483,6 +1650,8 @@ class Reader:
             best = self.credit_of(best)
         headline = self.headline_of(best, question) if HEADLINE_QUESTION.search(question) else None
         antecedent = self.antecedent_of(best, kind) if kind in ("org", "place") and not headline else None
+        if DOCUMENT_NUMBER_QUESTION.search(question) and not headline:
+            antecedent = self.document_number_of(best) or antecedent
         best = headline or (antecedent[0] if antecedent else best)
 
         table = self.index.sentences

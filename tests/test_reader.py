@@ -493,3 +493,71 @@ def test_a_company_named_only_by_gai_gongsi_is_read_from_the_sentence_before(bot
     assert answer.found and answer.text == "卡森(吉林)细胞资源库管理有限公司"
     text = bot.index.document_text(answer.source)
     assert text[answer.answer_start:answer.answer_end] == answer.text and answer.text in answer.sentence
+
+
+def test_a_reporter_question_is_answered_by_the_byline_names():
+    byline = "本报讯（记者 张伟国 代黎黎）今年一季度，延边州医药制造业实现工业总产值30亿元。"
+    assert _span("报道延边州医药制造业的记者是谁？", byline) == "张伟国 代黎黎"
+    # A name the question already gives is not the answer.
+    assert _span("除代黎黎外，报道延边州医药制造业的另一位记者是谁？", byline) == "张伟国"
+    # Role words are not names (the span runs from the first name to the last), and a name
+    # holding 文 stays whole.
+    assert _span("这篇报道的作者是谁？", "本报讯(记者李文华 通讯员 金明)今年以来，图们市推进廉洁文化建设。") == "李文华 通讯员 金明"
+
+
+def test_how_often_and_each_figure():
+    assert _span("龙井多久给驻村干部安排一次体检？", "坚持每年组织1次驻村干部体检,统筹解决食宿。") == "每年组织1次"
+    sentence = "东北虎、豹数量增长到70只、80只左右。"
+    assert _span("东北虎和豹现在各有多少只？", sentence) == "70只、80只左右"
+    assert _span("东北虎现在有多少只？", sentence) == "70只"
+
+
+def test_place_names_jieba_splits_stay_whole():
+    sentence = "作为龙井市的热门景区，东盛涌镇平安村的蘑菇村庄打造了沙滩景观。"
+    assert _span("那个蘑菇村庄在哪个村？", sentence) == "东盛涌镇平安村"
+    assert _span("那个有沙滩的蘑菇村庄在哪里？", sentence) == "东盛涌镇平安村"
+    assert _span("延边要加快建设哪些口岸的专用道路？",
+                 "畅通开放通道，加快建设双日峰口岸、圈河口岸专用道路。") == "双日峰口岸、圈河口岸"
+
+
+def test_a_name_asked_with_its_noun_ends_with_that_noun():
+    from assistant.reader import Span, with_head
+
+    sentence = "延边州成立了以州委主要领导为组长的生态环境保护督察反馈问题整改工作领导小组,实行双包保。"
+    start, end = sentence.index("生态"), sentence.index("领导小组")
+    span = with_head("延边州成立的是什么领导小组？", sentence, Span(start, end, "what"))
+    assert sentence[span.start:span.end] == "生态环境保护督察反馈问题整改工作领导小组"
+    # Nothing to add when the span already ends with it, or when the question names no noun.
+    span = with_head("延边州成立的是什么领导小组？", sentence, Span(start, span.end, "what"))
+    assert sentence[span.start:span.end].endswith("工作领导小组")
+    assert with_head("延边州成立了什么？", sentence, Span(start, end, "what")) == Span(start, end, "what")
+
+
+def test_a_figure_beside_the_questions_own_number():
+    sentence = "培育年销售收入超5亿元品种1个，超亿元品种5个，超5000万元品种10个。"
+    assert _span("年销售收入超过5000万元这一档的品种要培育几个？", sentence) == "10个"
+    assert _span("年销售收入超过5亿元的品种要培育几个？", sentence) == "1个"
+
+
+def test_a_slot_does_not_begin_inside_a_word():
+    assert _span("延边州人社局搞“挂图作战”，制作悬挂出来的是一张什么图？",
+                 "制作并悬挂就业创业工作目标任务推进图,明确目标,倒排工期,严格落实。").startswith("就业创业")
+
+
+def test_where_is_answered_by_the_place_that_owns_the_thing():
+    sentence = "作为龙井市的热门景区，东盛涌镇平安村的蘑菇村庄打造了集打卡拍照、避暑纳凉于一体的内陆城市稀缺的沙滩景观。"
+    assert _span("那个有沙滩、适合亲子露营的蘑菇村庄在哪里？", sentence) == "东盛涌镇平安村"
+
+
+def test_a_document_number_question_is_answered_by_the_articles_number(bot):
+    from assistant.reader import DOCUMENT_NUMBER
+
+    assert DOCUMENT_NUMBER.search("延州政办发〔2024〕2号").group() == "延州政办发〔2024〕2号"
+    assert not DOCUMENT_NUMBER.search("2024年产值达到80亿元。")
+    answer = bot.ask("印发医药健康产业高质量发展实施方案的那份通知，发文字号是什么？")
+    assert answer.found and answer.text == "延州政办发〔2024〕2号"
+    text = bot.index.document_text(answer.source)
+    assert text[answer.answer_start:answer.answer_end] == answer.text
+    assert answer.citations[0].chunk_id == int(bot.index.sentences.chunk[
+        next(r for r in range(len(bot.index.sentences.start)) if int(bot.index.sentences.start[r]) <= answer.answer_start
+             < int(bot.index.sentences.end[r]) and bot.index.chunks[int(bot.index.sentences.chunk[r])].source == answer.source)])
