@@ -15,8 +15,9 @@ gives their mean) that this module evaluates with numpy: no scikit-learn at run 
 A candidate's features (``FEATURES``) are computed from the question, the candidates' component
 scores (``ScoredSentence``) and their texts by ``sentence_features``.
 
-The span ranker (``span_ranker.json``, a LightGBM LambdaRank model trained by the same script on
-the same questions, exported to the same JSON trees) orders the candidate spans of the chosen
+The span ranker (``span_ranker.json``, the average of 10 LightGBM LambdaRank fits, each on a
+bootstrap sample of the same questions, trained by the same script and exported to the same
+JSON trees) orders the candidate spans of the chosen
 sentence (reader.span_candidates: the rules' pick, typed spans, the slot, clauses, names after
 又名/称为, a name without its bracketed gloss...) from ``span_features``; it learned from their
 graded relevance, round(4 * (char F1 + 0.5 * [contains the gold])).  The reader takes its best

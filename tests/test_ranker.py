@@ -297,3 +297,31 @@ def test_context_matches_tell_the_figures_of_one_sentence_apart():
     assert ranker.context_matches(question, tiers, ten, ten + 3)[2] == 1.0
     assert ranker.context_matches(question, tiers, one, one + 2)[2] == 0.0
     assert ranker.context_matches("没有问句", "没有", 0, 2) == (0.0, 0.0, 0.0)
+
+
+def test_averaged_span_fits_give_the_mean_decision(monkeypatch):
+    """bench/train_ranker.py's average_trees: several exported tree models as one, whose
+    decision is the mean of theirs; fit_span_ranker with SPAN_BAGS > 1 returns such a model."""
+    pytest.importorskip("lightgbm")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import train_ranker
+
+    names = ranker.span_feature_names()
+    rng = np.random.default_rng(5)
+    groups = []
+    for g in range(120):
+        X = rng.normal(size=(rng.integers(3, 9), len(names)))
+        f1 = 1 / (1 + np.exp(-(X[:, 1] + rng.normal(size=len(X)) * 0.3)))
+        groups.append({"source": "cmrc", "X": X, "f1": f1, "contains": (f1 > 0.7).astype(float)})
+    first, _ = train_ranker.fit_span_ranker(groups[:60])
+    second, _ = train_ranker.fit_span_ranker(groups[60:])
+    X = np.vstack([d["X"] for d in groups])
+    mean = (ranker.TreeEnsemble(first, names).decision(X) + ranker.TreeEnsemble(second, names).decision(X)) / 2
+    merged = train_ranker.average_trees([first, second])
+    assert len(merged["trees"]) == len(first["trees"]) + len(second["trees"])
+    assert np.allclose(ranker.TreeEnsemble(merged, names).decision(X), mean)
+    single, _ = train_ranker.fit_span_ranker(groups)
+    monkeypatch.setattr(train_ranker, "SPAN_BAGS", 3)
+    bagged, _ = train_ranker.fit_span_ranker(groups)
+    assert len(bagged["trees"]) == 3 * len(single["trees"])
+    assert not np.allclose(ranker.TreeEnsemble(bagged, names).decision(X), ranker.TreeEnsemble(single, names).decision(X))
