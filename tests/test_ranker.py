@@ -313,6 +313,7 @@ def test_averaged_span_fits_give_the_mean_decision(monkeypatch):
         X = rng.normal(size=(rng.integers(3, 9), len(names)))
         f1 = 1 / (1 + np.exp(-(X[:, 1] + rng.normal(size=len(X)) * 0.3)))
         groups.append({"source": "cmrc", "X": X, "f1": f1, "contains": (f1 > 0.7).astype(float)})
+    monkeypatch.setattr(train_ranker, "SPAN_BAGS", 1)
     first, _ = train_ranker.fit_span_ranker(groups[:60])
     second, _ = train_ranker.fit_span_ranker(groups[60:])
     X = np.vstack([d["X"] for d in groups])
