@@ -15,9 +15,8 @@ gives their mean) that this module evaluates with numpy: no scikit-learn at run 
 A candidate's features (``FEATURES``) are computed from the question, the candidates' component
 scores (``ScoredSentence``) and their texts by ``sentence_features``.
 
-The span ranker (``span_ranker.json``, the average of 10 LightGBM LambdaRank fits, each on a
-bootstrap sample of the same questions, trained by the same script and exported to the same
-JSON trees) orders the candidate spans of the chosen
+The span ranker (``span_ranker.json``, a LightGBM LambdaRank model trained by the same script on
+the same questions, exported to the same JSON trees) orders the candidate spans of the chosen
 sentence (reader.span_candidates: the rules' pick, typed spans, the slot, clauses, names after
 又名/称为, a name without its bracketed gloss...) from ``span_features``; it learned from their
 graded relevance, round(4 * (char F1 + 0.5 * [contains the gold])).  The reader takes its best
@@ -307,7 +306,7 @@ class TreeEnsemble:
         self.value = flat("value", np.float64)
         self.feature = flat("feature", np.int64)
         self.threshold = flat("threshold", np.float64)
-        self.leaf = flat("leaf", bool)
+        self.leaf = flat("leaf", bool).astype(bool)      # (flat adds 0, which makes it int)
         self.left = np.where(self.leaf, np.arange(len(self.leaf)), flat("left", np.int64, shift=True))
         self.right = np.where(self.leaf, np.arange(len(self.leaf)), flat("right", np.int64, shift=True))
         self.depth = int(model["max_depth"])
@@ -317,12 +316,20 @@ class TreeEnsemble:
         X = np.asarray(X, dtype=np.float64)
         if not len(X):
             return np.zeros(0)
-        node = np.broadcast_to(self.roots[:, None], (len(self.roots), len(X))).copy()
-        rows = np.arange(len(X))[None, :]
+        # One (tree, row) pair per entry; only the pairs not yet at a leaf take the next step,
+        # so the cost follows the paths' lengths, not the deepest tree's depth.
+        node = np.repeat(self.roots, len(X))
+        rows = np.tile(np.arange(len(X)), len(self.roots))
+        active = np.flatnonzero(~self.leaf[node])
         for _ in range(self.depth):
-            go_left = X[rows, self.feature[node]] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
-        return self.baseline + self.value[node].sum(axis=0)
+            if not active.size:
+                break
+            at = node[active]
+            go_left = X[rows[active], self.feature[at]] <= self.threshold[at]
+            step = np.where(go_left, self.left[at], self.right[at])
+            node[active] = step
+            active = active[~self.leaf[step]]
+        return self.baseline + self.value[node].reshape(len(self.roots), len(X)).sum(axis=0)
 
     def probability(self, X: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.decision(X)))
