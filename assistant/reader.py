@@ -781,7 +781,7 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
     # No span of the asked type: a short slot can still name a thing ("…的提案是|《关于…》|"),
     # but a number, a date or a name that is not there is not guessed.
     start, end = _trim(sentence, slot_start, slot_end)
-    start = _word_start(pos, start, slot_start)
+    start = _word_start(_tokens_with_offsets(pos), start, slot_start)
     while start < end and sentence[start] in "（(）)":
         start += 1
     while end > start and sentence[end - 1] in "（(":
@@ -1241,12 +1241,13 @@ def _inside_question(text: str, question: str) -> bool:
         rf"(?<![0-9.]){re.escape(number.group())}(?![0-9.])", question) is not None
 
 
-def _word_start(pos: list[str], start: int, floor: int) -> int:
+def _word_start(tokens: list[tuple[int, int, str, str]], start: int, floor: int) -> int:
     """_trim drops a leading 就/的/在…, but not the first character of a word (就|业创业 ->
-    就业创业): the start of the token ``start`` falls inside, when it is not before ``floor``."""
+    就业创业): the start of the token (of _tokens_with_offsets) ``start`` falls inside, when it
+    is not before ``floor``."""
     if start <= floor:
         return start
-    return next((a for a, b, _, _ in _tokens_with_offsets(pos) if a < start < b and a >= floor), start)
+    return next((a for a, b, _, _ in tokens if a < start < b and a >= floor), start)
 
 
 def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -1277,10 +1278,11 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
     拉穆特人（鄂温语… -> 拉穆特人).  The span ranker (ranker.py) chooses among them; the rule's
     pick (``rule``, computed here when not given) is the first."""
     tags: dict[tuple[int, int], set] = {}
+    tokens = _tokens_with_offsets(pos)
 
     def add(start: int, end: int, tag: str) -> None:
         trimmed, end = _trim(sentence, start, end)
-        start = _word_start(pos, trimmed, start)
+        start = _word_start(tokens, trimmed, start)
         if end > start:
             tags.setdefault((start, end), set()).add(tag)
 
@@ -1314,7 +1316,7 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
         if cut:
             add(start, start + 1 + cut.start(), "before_paren")
     first = _trim(sentence, rule.start, rule.end)
-    first = (_word_start(pos, first[0], rule.start), first[1])
+    first = (_word_start(tokens, first[0], rule.start), first[1])
     order = sorted(tags, key=lambda k: (k != first, k))
     return [(Span(a, b, rule.kind if (a, b) == first else "span"), frozenset(tags[(a, b)])) for a, b in order]
 
