@@ -7,6 +7,7 @@ added and removed without re-tokenizing the rest: the weights are recomputed in 
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -65,10 +66,16 @@ def tokenize(text: str, simplify: bool = True) -> list[str]:
 def pos_tags(text: str) -> list[str]:
     """jieba part-of-speech tokens as "word/flag" strings (m numeral, q classifier, t time,
     ns place, nr person, nt organization, ...), for the reader's answer spans."""
+    return list(_pos_tags(text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _pos_tags(text: str) -> tuple[str, ...]:
+    # Cached: the reader tags one question several times (its type, head noun, places, roles).
     _load_jieba()
     import jieba.posseg
 
-    return [f"{w.word}/{w.flag}" for w in jieba.posseg.cut(text)]
+    return tuple(f"{w.word}/{w.flag}" for w in jieba.posseg.cut(text))
 
 
 class BM25:

@@ -388,8 +388,11 @@ def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
 
 # ---------------------------------------------------------------- alignment
 
-def _content_words(text: str) -> list[str]:
-    return [t for t in tokenize(text) if len(t) > 1 or not t.isascii()]
+@functools.lru_cache(maxsize=4096)
+def _content_words(text: str) -> tuple[str, ...]:
+    """jieba's words of ``text`` less one-letter ASCII ones; cached, because one question's
+    pieces are aligned with every candidate sentence (_left_anchor, _right_anchor)."""
+    return tuple(t for t in tokenize(text) if len(t) > 1 or not t.isascii())
 
 
 def asked_words(question: str) -> list[str]:
