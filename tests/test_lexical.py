@@ -28,3 +28,16 @@ def test_bm25_rows_can_be_removed_and_added():
     q = tokenize("农村电商发展")
     # Same scores as an index built from scratch over the same rows.
     assert np.allclose(bm25.scores(q), rebuilt.scores(q), atol=1e-6)
+
+
+def test_pos_tags_are_cached_but_each_caller_gets_its_own_list():
+    from assistant.lexical import _pos_tags, pos_tags
+
+    text = "延边州医药制造业实现工业总产值30亿元"
+    first = pos_tags(text)
+    hits = _pos_tags.cache_info().hits
+    first.append("changed/x")               # a caller editing its list must not reach the cache
+    second = pos_tags(text)
+    assert _pos_tags.cache_info().hits == hits + 1
+    assert "changed/x" not in second and second == first[:-1]
+    assert "".join(t.rpartition("/")[0] for t in second) == text

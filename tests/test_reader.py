@@ -27,6 +27,27 @@ def test_span_follows_the_words_before_the_question_word():
     assert sentence[span.start:span.end] == "0.6%"
 
 
+@pytest.mark.parametrize("question", ["延边州以哪两个市为主线创建示范县市？", "这款游戏主要有哪三种模式？",
+                                      "哪两家企业建有国家级技术研发中心？", "监管体系包括哪四级？"])
+def test_which_n_asks_for_a_list(question):
+    # 哪两个 / 哪三种 ask for several things: before, no pattern matched and the type fell to
+    # "sentence", so the whole sentence came back.
+    assert question_type(question) == "list"
+
+
+def test_enumeration_cut_keeps_whole_words():
+    # The question's "市" after 哪两个 anchors the slot inside 敦化市; the cut moves to the word's
+    # end, and the preposition 以 that opens the enumeration is left out.
+    from assistant.lexical import pos_tags
+
+    sentence = ("此外,延边州还加快构建全州生态文明体系,按照“提质、扩面、增量”的工作思路,加强生态文明建设示范市县和"
+                "“两山”实践基地创建,巩固现有7个省级生态示范市县创建成果,以延吉市、敦化市为主线,组织8个县市创建国家级"
+                "生态示范县市,带动提升全州生态文明建设整体水平。")
+    question = "延边州以哪两个市为主线创建国家级生态示范县市？"
+    span = pick_span(question, question_type(question), sentence, pos_tags(sentence))
+    assert sentence[span.start:span.end] == "延吉市、敦化市"
+
+
 def test_qualifiers_stay_with_the_number():
     sentence = "2024年累计投入科研经费超3亿元，布局在研及二次开发品种76个。"
     span = pick_span("2024年累计投入科研经费多少？", "quantity", sentence, [])
