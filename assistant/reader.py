@@ -1284,8 +1284,46 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 SPAN_KINDS = ("quantity", "time", "list", "person", "org", "place", "title", "what")
 SPAN_TAGS = ("rule", "asked_type", "head_noun", "slot", "slot_clause", "clause", "after_copula", "sentence") + \
-    tuple(f"typed_{k}" for k in SPAN_KINDS) + ("counted", "after_naming", "before_paren")
+    tuple(f"typed_{k}" for k in SPAN_KINDS) + ("counted", "after_naming", "before_paren", "item")
 _CLAUSE = re.compile(r"[^，。；：,;:！？!?]+")
+_PAIR = re.compile(r"与|和|及|同")
+
+
+def enumeration_items(sentence: str, tokens: list[tuple[int, int, str, str]]) -> list[tuple[int, int]]:
+    """The single items of every enumeration joined by 、, and the two sides of an item joined by
+    与/和/及: "重点推进A、B等平台建设" -> A, B; "推动图们江制药与力克、四环澳康与葵花" -> 图们江制药与力克,
+    图们江制药, 力克, 四环澳康… A question often asks for one item, picked out by the words
+    around it (哪个科技创新中心, 与哪家企业).  The first item starts after the clause's first verb
+    or preposition (推进, 以) and the last ends before 等 or the next verb (敦化市|为主线)."""
+    out: list[tuple[int, int]] = []
+    def verbal(flag: str) -> bool:
+        return flag == "p" or flag.startswith("v") and flag != "vn"
+
+    for clause in _CLAUSE.finditer(sentence):
+        cuts = [m.start() for m in re.finditer("、", clause.group())]
+        if not cuts:
+            continue
+        bounds = [clause.start()] + [clause.start() + c + 1 for c in cuts]
+        ends = [clause.start() + c for c in cuts] + [clause.end()]
+        for i, (a, b) in enumerate(zip(bounds, ends)):
+            if i == 0:          # after the first run of verbs and prepositions (加快|推进, 以)
+                run = [t for t in tokens if a <= t[0] and t[1] < b]
+                first = next((j for j, t in enumerate(run) if verbal(t[3])), None)
+                if first is not None:
+                    while first + 1 < len(run) and verbal(run[first + 1][3]):
+                        first += 1
+                    a = run[first][1]
+            if i == len(bounds) - 1:
+                etc = sentence.find("等", a, b)
+                verb = next((t[0] for t in tokens if a < t[0] < b and t[3].startswith("v") and t[3] != "vn"), -1)
+                b = etc if etc > a else verb if verb > a else b
+            a, b = _trim(sentence, a, b)
+            if not 1 < b - a <= 40:
+                continue
+            out.append((a, b))
+            for m in _PAIR.finditer(sentence, a + 1, b - 1):
+                out += [(a, m.start()), (m.end(), b)]
+    return out
 # Words that give a thing's other name or meaning: what follows them is a name ("又名梅窝河").
 _NAMING = re.compile(r"又名|又称|也称|亦称|别称|别名|俗称|简称|全称|统称|称为|称作|叫做|又叫|名为|意为|意指|谥号?")
 
@@ -1294,8 +1332,8 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
                     rule: Span | None = None) -> list[tuple[Span, frozenset]]:
     """Every span of the sentence that could be the answer, each with the tags saying where it
     comes from (SPAN_TAGS): the rule's pick (pick_span), spans of every type, names built on
-    the question's head noun, the 第N… words of a 第几 question, the slot and its clause, each
-    clause and the parts of it after 是/为/即/指 and after naming words (又名, 称为: _NAMING),
+    the question's head noun, the 第N… words of a 第几 question, the items of an enumeration
+    (enumeration_items), the slot and its clause, each clause and the parts of it after 是/为/即/指 and after naming words (又名, 称为: _NAMING),
     the whole sentence, and any of these cut before a bracket (a name without its gloss:
     拉穆特人（鄂温语… -> 拉穆特人).  The span ranker (ranker.py) chooses among them; the rule's
     pick (``rule``, computed here when not given) is the first."""
@@ -1323,6 +1361,8 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
         add(slot.start, slot.end, "slot")
     for sp in counted_spans(question, sentence, every=True):
         add(sp.start, sp.end, "counted")
+    for start, end in enumeration_items(sentence, tokens):
+        add(start, end, "item")
     for m in _CLAUSE.finditer(sentence):
         add(m.start(), m.end(), "clause")
         for copula in re.finditer(r"是|为|即|指", m.group()):

@@ -48,6 +48,29 @@ def test_enumeration_cut_keeps_whole_words():
     assert sentence[span.start:span.end] == "延吉市、敦化市"
 
 
+@pytest.mark.parametrize("sentence, items", [
+    ("重点推进敖东延边药业吉林省中药口服制剂工程研究中心、华康药业吉林省中药大品种培育厅地共建科技创新中心等平台建设。",
+     ["敖东延边药业吉林省中药口服制剂工程研究中心", "华康药业吉林省中药大品种培育厅地共建科技创新中心"]),
+    ("推动图们江制药与力克、四环澳康与葵花、延边朝药与江中制药深化合作。",
+     ["图们江制药与力克", "图们江制药", "力克", "四环澳康与葵花", "四环澳康", "葵花"]),
+    ("以延吉市、敦化市为主线，组织8个县市创建国家级生态示范县市", ["延吉市", "敦化市"]),
+])
+def test_enumeration_items_are_span_candidates(sentence, items):
+    # One item of an enumeration is often the answer (哪个科技创新中心, 与哪家企业): each item, and
+    # each side of an item joined by 与, is a candidate; the verb before the first item and 等 /
+    # the verb after the last are left out.
+    from assistant.lexical import pos_tags
+    from assistant.reader import _tokens_with_offsets, enumeration_items, span_candidates
+
+    found = [sentence[a:b] for a, b in enumeration_items(sentence, _tokens_with_offsets(pos_tags(sentence)))]
+    for item in items:
+        assert item in found
+    assert not any(f.startswith(("推进", "推动", "以")) or f.endswith(("等", "为主线")) for f in found)
+    question = "哪个中心？"
+    tagged = {sentence[c.start:c.end]: tags for c, tags in span_candidates(question, "what", sentence, pos_tags(sentence))}
+    assert all("item" in tagged[item] for item in items)
+
+
 def test_qualifiers_stay_with_the_number():
     sentence = "2024年累计投入科研经费超3亿元，布局在研及二次开发品种76个。"
     span = pick_span("2024年累计投入科研经费多少？", "quantity", sentence, [])
