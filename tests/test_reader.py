@@ -605,3 +605,14 @@ def test_a_document_number_question_is_answered_by_the_articles_number(bot):
     assert answer.citations[0].chunk_id == int(bot.index.sentences.chunk[
         next(r for r in range(len(bot.index.sentences.start)) if int(bot.index.sentences.start[r]) <= answer.answer_start
              < int(bot.index.sentences.end[r]) and bot.index.chunks[int(bot.index.sentences.chunk[r])].source == answer.source)])
+
+
+def test_words_naming_the_document_are_not_asked_about():
+    # "那篇报道的主标题" is about the article, not its text: a passage never says 报道 or 主标题,
+    # so these words (and jieba's pieces of them, 主 and 篇) do not count against its coverage.
+    from assistant.reader import asked_words
+
+    words = asked_words("综述今年上半年延边州工业经济高质量发展的那篇报道，主标题是什么？")
+    assert not {"报道", "标题", "主标题", "主", "篇", "那篇"} & set(words)
+    assert {"延边州", "工业", "高质量"} <= set(words)
+    assert "产值" in asked_words("延边州医药制造业一季度实现工业总产值多少？")
