@@ -131,6 +131,13 @@ class Index:
             self._article_first = first
         return int(self._article_first[row])
 
+    def article_text(self, row: int) -> str:
+        """The text of the whole article that chunk ``row`` belongs to (its run of chunks)."""
+        first, last = self.article_first_chunk(row), row
+        while last + 1 < len(self.chunks) and self.article_first_chunk(last + 1) == first:
+            last += 1
+        return self.document_text(self.chunks[row].source)[self.chunks[first].start:self.chunks[last].end]
+
     def lead_sentence(self, row: int) -> str:
         """The first sentence of the article that chunk ``row`` belongs to.  An article names its
         topic in its lead and often only there ("长齿锯犁鳗，为…鳗科的一种。…体长可达76公分。");

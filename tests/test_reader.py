@@ -616,3 +616,24 @@ def test_words_naming_the_document_are_not_asked_about():
     assert not {"报道", "标题", "主标题", "主", "篇", "那篇"} & set(words)
     assert {"延边州", "工业", "高质量"} <= set(words)
     assert "产值" in asked_words("延边州医药制造业一季度实现工业总产值多少？")
+
+
+def test_key_terms_are_looked_for_in_the_whole_article(bot):
+    # A news article gives its year once, in the lead: a later chunk of it does not say 2024年,
+    # and the question's year is not "missing" for it.
+    from assistant.reader import Reader
+    from assistant.records import Passage
+
+    index = bot.index
+    reader = Reader(index, sentence_ranker=False, span_ranker=False)
+    for row, chunk in enumerate(index.chunks):
+        article = index.article_text(row)
+        assert chunk.text.replace("\n", "") in article.replace("\n", "")
+        year = next((y for y in ("2024年", "2023年", "2025年") if y in article and y not in chunk.text + chunk.title), None)
+        if year:
+            passage = Passage.of_chunk(chunk, 1.0, row)
+            assert reader.missing_key_terms(f"{year}的情况如何？", passage) == []
+            assert "1999" in reader.missing_key_terms("1999年的情况如何？", passage)
+            break
+    else:
+        pytest.fail("no chunk whose article names a year the chunk does not")
