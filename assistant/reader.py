@@ -1594,17 +1594,17 @@ class Reader:
     def choose(self, scored: list[ScoredSentence], kind: str) -> ScoredSentence:
         """The ranker's first sentence.  Without the ranker: the best-scored sentence, unless it
         offers nothing of the asked type and a sentence that does scores within FIT_MARGIN of
-        it; a numbered heading gives way to the next best sentence."""
+        it.  Either way a numbered heading ("（一）强化工作合力。") gives way to the next best
+        sentence that is not one, unless a title is asked for: it repeats the question's words,
+        its section's body holds the answer."""
         best = scored[0]
-        if self.ranker is not None:
-            return best
-        if best.fit == 0 and kind != "what":
+        if self.ranker is None and best.fit == 0 and kind != "what":
             for other in scored[1:]:
                 if other.score < best.score - FIT_MARGIN:
                     break
                 if other.fit > 0:
                     return other
-        if self._is_heading(best):
+        if self._is_heading(best) and (self.ranker is None or kind != "title"):
             for other in scored[1:]:
                 if not self._is_heading(other):
                     return other

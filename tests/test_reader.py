@@ -637,3 +637,19 @@ def test_key_terms_are_looked_for_in_the_whole_article(bot):
             break
     else:
         pytest.fail("no chunk whose article names a year the chunk does not")
+
+
+def test_a_numbered_heading_gives_way_unless_a_title_is_asked(bot):
+    # The ranker likes a plan's heading ("（一）强化工作合力。"): it repeats the question's words.
+    # The body of its section holds the answer, so the next sentence that is no heading is taken.
+    from assistant.reader import HEADING, Reader, ScoredSentence
+
+    reader = Reader(bot.index)
+    assert reader.ranker is not None
+    rows = range(len(bot.index.sentences.chunk))
+    heading = next(r for r in rows if HEADING.match(reader.row_text(r)))
+    body = next(r for r in rows if r > heading and not HEADING.match(reader.row_text(r)))
+    scored = [ScoredSentence(row=heading, passage=0, score=0.9, cosine=0.5, coverage=0.5),
+              ScoredSentence(row=body, passage=0, score=0.5, cosine=0.5, coverage=0.5)]
+    assert reader.choose(scored, "list").row == body
+    assert reader.choose(scored, "title").row == heading
