@@ -114,11 +114,14 @@ ABSTAIN_BELOW = 0.472
 
 # ---------------------------------------------------------------- question types
 
+# A count with its classifier after 哪: 哪两个, 哪三种, 哪四级 ask for that many things (a list).
+_WH_COUNT = r"[两二三四五六七八九十]+(?:个|家|项|座|所|位|名|种|类|条|级|批|件|只|部|本|首|门|处|支|大)?"
+
 QUESTION_TYPES: list[tuple[str, re.Pattern]] = [
     ("sentence", re.compile(r"为什么|为何|怎么样|怎样|如何|怎么|什么原因|原因是|何以|什么意义|什么作用|什么影响|做了什么|采取了?什么")),
     ("time", re.compile(r"哪几年|哪一年|哪年|何时|什么时候|什么时间|哪一天|哪天|几月|哪个月|何年|什么日期|哪一季度|哪个季度|年份|几号|"
                         r"(?:哪个|哪一个|什么)(?:季节|时节)")),
-    ("list", re.compile(r"哪些|哪几|有什么.{0,4}和|分别是|哪[两二三四五六七八九十]+(?:个|家|项|座|所|位|名|种|类|条|级|批|件|只|部|本|首|门|处|支|大)?")),
+    ("list", re.compile(rf"哪些|哪几|有什么.{{0,4}}和|分别是|哪{_WH_COUNT}")),
     ("quantity", re.compile(r"多少|几[个家名项户次倍座所处条种位支只台辆场批类件万亿千百]|几成|多大|多高|多长|多重|多远|多深|多宽|多久|比例|占比|百分之|增速|增幅|比重|几")),
     ("person", re.compile(r"谁|哪位|什么人|哪个人(?![参口])|姓名|名字")),
     ("org", re.compile(r"哪[家个所]?(?:公司|单位|部门|机构|企业|学校|大学|学院|医院|组织|团体|银行|集团|政府|局)|什么(?:公司|单位|部门|机构|企业|组织)|哪家")),
@@ -452,7 +455,7 @@ def _left_anchor(context: str, sentence: str) -> tuple[int, int]:
     return pos, pos + len(piece)
 
 
-_COUNT_AFTER_WH = re.compile(r"[两二三四五六七八九十]+(?:个|家|项|座|所|位|名|种|类|条|级|批|件|只|部|本|首|门|处|支|大)")
+_COUNT_AFTER_WH = re.compile(_WH_COUNT.removesuffix("?"))
 
 
 def _right_anchor(context: str, sentence: str, after: int) -> tuple[int, int]:
@@ -548,7 +551,7 @@ def _candidates(question: str, kind: str, sentence: str, pos: list[str], slot: S
     return candidates
 
 
-_HEAD_WH = re.compile(r"哪(?:一个|个|家|座|所|些|几个|几家|几|一|[两二三四五六七八九十]+(?:个|家|项|座|所|位|名|种|类|条|级|批|件|只|部|本|首|门|处|支|大)?)?|什么")
+_HEAD_WH = re.compile(rf"哪(?:一个|个|家|座|所|些|几个|几家|几|一|{_WH_COUNT})?|什么")
 _NAME_TOKEN = ("n", "ns", "nr", "nz", "nt", "j", "eng", "a", "b", "l", "vn")
 _GENERIC_HEADS = {"样", "时候", "时间", "地方", "意义", "作用", "东西", "问题", "方面", "内容", "情况", "人", "单位", "部门",
                   "机构", "组织", "名字", "名称"}
@@ -1298,16 +1301,18 @@ _CLAUSE = re.compile(r"[^，。；：,;:！？!?]+")
 _PAIR = re.compile(r"与|和|及|同")
 
 
+def _verbal(flag: str) -> bool:
+    """A verb (not a verbal noun: 建设/vn may be part of a name) or a preposition."""
+    return flag == "p" or flag.startswith("v") and flag != "vn"
+
+
 def enumeration_items(sentence: str, tokens: list[tuple[int, int, str, str]]) -> list[tuple[int, int]]:
     """The single items of every enumeration joined by 、, and the two sides of an item joined by
-    与/和/及: "重点推进A、B等平台建设" -> A, B; "推动图们江制药与力克、四环澳康与葵花" -> 图们江制药与力克,
+    与/和/及/同: "重点推进A、B等平台建设" -> A, B; "推动图们江制药与力克、四环澳康与葵花" -> 图们江制药与力克,
     图们江制药, 力克, 四环澳康… A question often asks for one item, picked out by the words
     around it (哪个科技创新中心, 与哪家企业).  The first item starts after the clause's first verb
     or preposition (推进, 以) and the last ends before 等 or the next verb (敦化市|为主线)."""
     out: list[tuple[int, int]] = []
-    def verbal(flag: str) -> bool:
-        return flag == "p" or flag.startswith("v") and flag != "vn"
-
     for clause in _CLAUSE.finditer(sentence):
         cuts = [m.start() for m in re.finditer("、", clause.group())]
         if not cuts:
@@ -1317,14 +1322,14 @@ def enumeration_items(sentence: str, tokens: list[tuple[int, int, str, str]]) ->
         for i, (a, b) in enumerate(zip(bounds, ends)):
             if i == 0:          # after the first run of verbs and prepositions (加快|推进, 以)
                 run = [t for t in tokens if a <= t[0] and t[1] < b]
-                first = next((j for j, t in enumerate(run) if verbal(t[3])), None)
+                first = next((j for j, t in enumerate(run) if _verbal(t[3])), None)
                 if first is not None:
-                    while first + 1 < len(run) and verbal(run[first + 1][3]):
+                    while first + 1 < len(run) and _verbal(run[first + 1][3]):
                         first += 1
                     a = run[first][1]
             if i == len(bounds) - 1:
                 etc = sentence.find("等", a, b)
-                verb = next((t[0] for t in tokens if a < t[0] < b and t[3].startswith("v") and t[3] != "vn"), -1)
+                verb = next((t[0] for t in tokens if a < t[0] < b and _verbal(t[3]) and t[3] != "p"), -1)
                 b = etc if etc > a else verb if verb > a else b
             a, b = _trim(sentence, a, b)
             if not 1 < b - a <= 40:
@@ -1333,6 +1338,8 @@ def enumeration_items(sentence: str, tokens: list[tuple[int, int, str, str]]) ->
             for m in _PAIR.finditer(sentence, a + 1, b - 1):
                 out += [(a, m.start()), (m.end(), b)]
     return out
+
+
 # Words that give a thing's other name or meaning: what follows them is a name ("又名梅窝河").
 _NAMING = re.compile(r"又名|又称|也称|亦称|别称|别名|俗称|简称|全称|统称|称为|称作|叫做|又叫|名为|意为|意指|谥号?")
 
@@ -1342,8 +1349,8 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
     """Every span of the sentence that could be the answer, each with the tags saying where it
     comes from (SPAN_TAGS): the rule's pick (pick_span), spans of every type, names built on
     the question's head noun, the 第N… words of a 第几 question, the items of an enumeration
-    (enumeration_items), the slot and its clause, each clause and the parts of it after 是/为/即/指 and after naming words (又名, 称为: _NAMING),
-    the whole sentence, and any of these cut before a bracket (a name without its gloss:
+    (enumeration_items), the slot and its clause, each clause and the parts of it after
+    是/为/即/指 and after naming words (又名, 称为: _NAMING), the whole sentence, and any of these cut before a bracket (a name without its gloss:
     拉穆特人（鄂温语… -> 拉穆特人).  The span ranker (ranker.py) chooses among them; the rule's
     pick (``rule``, computed here when not given) is the first."""
     tags: dict[tuple[int, int], set] = {}
