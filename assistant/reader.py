@@ -288,6 +288,10 @@ def _name_runs(sentence: str, pos: list[str], suffix: re.Pattern) -> list[tuple[
 
 _NAME_TAIL_FLAGS = ("x", "zg", "ng", "nr", "n", "ag", "g")
 REPORTER_QUESTION = re.compile(r"记者|作者|撰稿|执笔|采写|署名|谁写的")
+# A question that asks for the reporter or author itself ("另一位记者是谁", "作者是谁", "谁写的"),
+# not for someone a reporter met ("记者采访了谁").
+REPORTER_ASKED = re.compile(r"(?:记者|作者|撰稿人?|执笔人?|采写者?)(?:都|分别|又|还)?(?:是|为|有)?(?:谁|哪位|哪几位|哪些人)|"
+                            r"谁(?:写|采写|撰写|执笔)的")
 # A news byline: "本报讯（记者 张伟国 代黎黎）", "本报讯(陈晶 孟莹)": the reporters' names.
 BYLINE = re.compile(r"(?:本报讯|本报[\u4e00-\u9fff]{0,6}电|通讯员)\s*[（(]([^（）()]{2,40})[）)]")
 _BYLINE_ROLES = re.compile(r"见习记者|特约记者|记者|通讯员|实习生|摄影")
@@ -1020,6 +1024,8 @@ def role_missing(question: str, kind: str, sentence: str) -> bool:
 
     if kind != "person" or PHOTO_QUESTION.search(question):
         return False
+    if REPORTER_ASKED.search(question) and BYLINE.search(sentence):
+        return False        # a byline names the reporters ("本报讯(陈晶 孟莹)": 作者 unsaid)
     m = _ROLE_QUESTION_END.search(question)
     if not m:
         return False
@@ -1651,6 +1657,19 @@ class Reader:
         main = [r for r in heads if r not in subtitles and not lines[r].endswith(("：", ":"))]
         return replace(best, row=(main or heads)[0])
 
+    def byline_of(self, best: ScoredSentence) -> ScoredSentence | None:
+        """For "报道…的记者/作者是谁": the byline sentence of the chosen sentence's article
+        ("本报讯（记者 张伟国 代黎黎）今年一季度…") in place of the chosen one, which may be any
+        sentence of the article.  None when the article has no byline."""
+        table = self.index.sentences
+        first = chunk = self.index.article_first_chunk(int(table.chunk[best.row]))
+        while chunk < len(self.index.chunks) and self.index.article_first_chunk(chunk) == first:
+            for row in table.rows_of_chunk(chunk):
+                if BYLINE.search(self.row_text(row)):
+                    return replace(best, row=int(row))
+            chunk += 1
+        return None
+
     def antecedent_of(self, best: ScoredSentence, kind: str) -> tuple[ScoredSentence, Span] | None:
         """For a which-company / which-place question whose chosen sentence names its subject
         only by 该公司, 该村… ("该公司主要经营细胞存储…"): the name of that kind, ending in the same
@@ -1722,6 +1741,8 @@ class Reader:
             answer.message = NOT_FOUND
             return answer
         best = self.choose(scored, kind)
+        if kind == "person" and REPORTER_ASKED.search(question):
+            best = self.byline_of(best) or best
         passage = passages[best.passage]
         answer.kind = kind
         answer.score = round(self.confidence(self.evidence(question, passages, best)), 4)

@@ -653,3 +653,20 @@ def test_a_numbered_heading_gives_way_unless_a_title_is_asked(bot):
               ScoredSentence(row=body, passage=0, score=0.5, cosine=0.5, coverage=0.5)]
     assert reader.choose(scored, "list").row == body
     assert reader.choose(scored, "title").row == heading
+
+
+def test_reporter_questions_read_the_articles_byline(bot):
+    # Whatever sentence of the article was chosen, "…的记者/作者是谁" is answered from its byline
+    # ("本报讯（记者 张伟国 代黎黎）…"), and the byline counts as naming the reporter.
+    from assistant.reader import BYLINE, REPORTER_ASKED, Reader, ScoredSentence, role_missing
+
+    reader = Reader(bot.index)
+    table = bot.index.sentences
+    byline = next(r for r in range(len(table.chunk)) if BYLINE.search(reader.row_text(r)))
+    later = next(r for r in range(byline + 1, len(table.chunk))
+                 if bot.index.article_first_chunk(int(table.chunk[r])) == bot.index.article_first_chunk(int(table.chunk[byline]))
+                 and not BYLINE.search(reader.row_text(r)))
+    chosen = ScoredSentence(row=later, passage=0, score=0.5, cosine=0.5, coverage=0.5)
+    assert reader.byline_of(chosen).row == byline
+    assert role_missing("这篇报道的作者是谁？", "person", reader.row_text(byline)) is False
+    assert REPORTER_ASKED.search("另一位记者是谁？") and not REPORTER_ASKED.search("记者采访了谁？")
