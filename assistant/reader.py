@@ -13,7 +13,8 @@
        W_COS * cos + W_LEX * words + W_BIGRAM * bigrams + W_CONTEXT * context
        + W_RANK / (1 + passage rank) + W_TYPE * fit
    decides, and a sentence with a span of the asked type wins over a better-scored one
-   without, within FIT_MARGIN; a numbered heading gives way to the next sentence.
+   without, within FIT_MARGIN.  Either way a numbered heading gives way to the next sentence
+   that is not one, unless a title is asked for.
    Sentence vectors and part-of-speech tags were computed at index time (index.SentenceTable).
 2. The question type (quantity, time, place, person, org, list, title, what, sentence) comes
    from its question word (多少, 哪一年, 哪里, 谁, 哪家, 哪些, 什么, 为什么...).
@@ -28,12 +29,15 @@
    name asked with its noun (什么领导小组, 那个…中心叫什么) ends with that noun (with_head).
    The span ranker (ranker.py,
    trained by bench/train_ranker.py) then weighs that pick against the other candidates
-   (span_candidates: spans of every type, the slot and its clause, each clause, the part after
-   是/为 or 又名/称为, a name without its bracketed gloss, the sentence), reading among other
+   (span_candidates: spans of every type, the slot and its clause, each clause, each item of
+   an enumeration, the part after 是/为 or 又名/称为, a name without its bracketed gloss, the
+   sentence), reading among other
    things how the words around each candidate, inside its clause, echo the question
    (ranker.context_matches: 新建农村公路125公里 for 新修了多少公里农村公路), and replaces the pick
    when it is clearly better (SPAN_MARGIN).  A question about a photo (…的照片是谁拍的) is
-   answered by the credit line under the chosen caption ("金洪石 摄": Reader.credit_of), and a
+   answered by the credit line under the chosen caption ("金洪石 摄": Reader.credit_of), a
+   question for the reporter or author (…的记者是谁) by the byline of the chosen sentence's
+   article ("本报讯（记者 张伟国 代黎黎）": Reader.byline_of), and a
    question about an article's headline (那篇报道的主标题是什么) by the heading line of the
    chosen sentence's article (Reader.headline_of).  A which-company or which-place question
    whose chosen sentence names its subject only by 该公司, 该村… is answered by the name in the
@@ -41,9 +45,10 @@
    number standing on its own line in the chosen sentence's file (Reader.document_number_of).
 4. When the evidence is weak, the reader abstains and offers the passages as possibly related.
    A logistic model (CONFIDENCE_WEIGHTS) weighs the ranker's probability for the sentence,
-   how much of the question the passage covers (its question word and units left out: 公里
-   says what kind of answer, not what about), the question's subject missing from every
-   document (月球 of 月球的质量是多少: subject_unknown), key terms (years, numbers, titles) missing from it, the asked unit
+   how much of the question the passage covers (its question word, units and words naming
+   the document left out: 公里 says what kind of answer, 报道 and 主标题 what kind of text, not
+   what about), the question's subject missing from every document (月球 of 月球的质量是多少:
+   subject_unknown), key terms (years, numbers, titles) missing from the passage's article, the asked unit
    missing from the sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 ->
    money, 面积 -> area), the asked role missing from it (…的院长是谁), and a conflict: the
    sentence names another phase, quarter, year or place than the one asked (一期 asked, 二期
