@@ -670,3 +670,15 @@ def test_reporter_questions_read_the_articles_byline(bot):
     assert reader.byline_of(chosen).row == byline
     assert role_missing("这篇报道的作者是谁？", "person", reader.row_text(byline)) is False
     assert REPORTER_ASKED.search("另一位记者是谁？") and not REPORTER_ASKED.search("记者采访了谁？")
+
+
+def test_another_economic_measure_is_a_conflict():
+    # A figure of output (产值) does not answer for profit (利润) or tax (税金); the same measure
+    # in other words (总产值 for 产值) or no measure at all is no conflict.
+    from assistant.reader import qualifier_conflicts
+
+    sentence = "今年一季度，延边州医药制造业实现工业总产值30亿元，同比增长0.6%。"
+    assert qualifier_conflicts("今年一季度延边州医药制造业实现的利润总额是多少？", sentence) == [("利润", "产值")]
+    assert qualifier_conflicts("上半年延边州规模以上工业企业共缴纳了多少税金？", sentence) == [("税金", "产值")]
+    assert qualifier_conflicts("今年一季度延边州医药制造业的产值是多少？", sentence) == []
+    assert qualifier_conflicts("今年一季度延边州医药制造业同比增长了多少？", sentence) == []
