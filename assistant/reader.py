@@ -53,7 +53,8 @@
    money, 面积 -> area), the asked role missing from it (…的院长是谁), and a conflict: the
    sentence names another phase, quarter, year or place than the one asked (一期 asked, 二期
    said: qualifier_conflict; a sentence that names no place is about its article title's place;
-   全州 does not answer for one of its cities, nor 超10亿元 for 超5亿元), which the reply then names.  (evidence() also reports a proper
+   全州 does not answer for one of its cities, nor 超10亿元 for 超5亿元, nor 产值 for 利润: another
+   economic measure), which the reply then names.  (evidence() also reports a proper
    name of the question missing from the passage and the asked noun missing from the sentence;
    they are not weighed: see bench/calibrate_reader.py.)  A quantity question whose answer span
    holds no number (锚定…的目标定位 for 目标是多少), and a when-question whose span holds no
