@@ -131,12 +131,17 @@ class Index:
             self._article_first = first
         return int(self._article_first[row])
 
-    def article_text(self, row: int) -> str:
-        """The text of the whole article that chunk ``row`` belongs to (its run of chunks)."""
+    def article_chunks(self, row: int) -> range:
+        """The chunks of the article that chunk ``row`` belongs to, in order."""
         first, last = self.article_first_chunk(row), row
         while last + 1 < len(self.chunks) and self.article_first_chunk(last + 1) == first:
             last += 1
-        return self.document_text(self.chunks[row].source)[self.chunks[first].start:self.chunks[last].end]
+        return range(first, last + 1)
+
+    def article_text(self, row: int) -> str:
+        """The text of the whole article that chunk ``row`` belongs to (its run of chunks)."""
+        chunks = self.article_chunks(row)
+        return self.document_text(self.chunks[row].source)[self.chunks[chunks[0]].start:self.chunks[chunks[-1]].end]
 
     def lead_sentence(self, row: int) -> str:
         """The first sentence of the article that chunk ``row`` belongs to.  An article names its

@@ -1683,12 +1683,10 @@ class Reader:
         ("本报讯（记者 张伟国 代黎黎）今年一季度…") in place of the chosen one, which may be any
         sentence of the article.  None when the article has no byline."""
         table = self.index.sentences
-        first = chunk = self.index.article_first_chunk(int(table.chunk[best.row]))
-        while chunk < len(self.index.chunks) and self.index.article_first_chunk(chunk) == first:
+        for chunk in self.index.article_chunks(int(table.chunk[best.row])):
             for row in table.rows_of_chunk(chunk):
                 if BYLINE.search(self.row_text(row)):
                     return replace(best, row=int(row))
-            chunk += 1
         return None
 
     def antecedent_of(self, best: ScoredSentence, kind: str) -> tuple[ScoredSentence, Span] | None:
