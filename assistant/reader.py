@@ -1120,8 +1120,9 @@ _MEASURES = tuple(re.compile(p) for p in (
 def _measure_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
     """(the measure asked, the one the sentence gives) when the sentence gives another measure
     and not the one asked."""
-    asked = [m.group() for p in _MEASURES for m in [p.search(question)] if m and not p.search(sentence)]
-    said = [m.group() for p in _MEASURES for m in [p.search(sentence)] if m and not p.search(question)]
+    pairs = [(p.search(question), p.search(sentence)) for p in _MEASURES]
+    asked = [q.group() for q, s in pairs if q and not s]
+    said = [s.group() for q, s in pairs if s and not q]
     return [(asked[0], "、".join(said))] if asked and said else []
 
 
