@@ -34,3 +34,30 @@ def test_fresh_set_is_held_out_and_new():
     assert all(r["split"] == "test" for r in fresh)
     assert not {r["question"] for r in fresh} & {r["question"] for r in big}
     assert sum(not r["answerable"] for r in fresh) >= 0.1 * len(fresh)
+
+
+def test_error_stages_names_the_stage_that_lost_a_question(bot):
+    """bench/error_stages.py: a right answer is "correct"; a gold found in no passage is lost
+    at retrieval; a gold in the sentence but outside the span at the span; a right answer under
+    a threshold no answer reaches at abstention, and the threshold is put back."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from error_stages import stage_of
+
+    question = "延吉市空气质量优良率连续几年达到98%以上？"
+    answer = bot.ask(question)
+    assert answer.found and answer.text
+    item = {"question": question, "answers": [answer.text], "source": answer.source, "type": "quantity"}
+    assert stage_of(bot, item) == "correct"
+    assert stage_of(bot, dict(item, answers=["月球的质量是7.35亿亿吨"])) == "retrieval"
+    outside = answer.sentence[:answer.sentence.index(answer.text)].strip("，。、 ")[-6:]
+    assert outside and outside not in answer.text
+    assert stage_of(bot, dict(item, answers=[outside])) == "span"
+    reader = bot._reader
+    threshold, reader.abstain_below = reader.abstain_below, 1.01
+    try:
+        assert stage_of(bot, item) == "abstention"
+        assert reader.abstain_below == 1.01
+    finally:
+        reader.abstain_below = threshold
