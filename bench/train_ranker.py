@@ -487,19 +487,20 @@ def settings_cv(data: list[dict], is_span: bool) -> None:
     name = "span" if is_span else "sentence"
     print("| ranker | setting | fold draw | seeds | CMRC | objective |\n|---|---|---|---|---|---|")
     results = {}
-    for i, setting in enumerate(grid):
-        label = ", ".join(f"{k} {v}" for k, v in setting.items() if k in ("num_leaves", "min_child_samples",
-                                                                         "max_leaf_nodes", "min_samples_leaf"))
+    labels = [", ".join(f"{k} {v}" for k, v in setting.items() if k in ("num_leaves", "min_child_samples",
+                                                                        "max_leaf_nodes", "min_samples_leaf"))
+              for setting in grid]
+    for i, (setting, label) in enumerate(zip(grid, labels)):
         for draw in SETTINGS_DRAWS:
             seeds, cmrc = cross_validate(tuning, draw, is_span, lambda train: (
                 fit_span_ranker(train, settings=setting) if is_span else fit(train, bags=1, settings=setting))[0])
             results[i, draw] = (seeds + cmrc) / 2
             print(f"| {name} | {label} | {draw or '-'} | {seeds:.3f} | {cmrc:.3f} | {results[i, draw]:.4f} |", flush=True)
     print("\n| ranker | setting | mean objective | draws better than the first |\n|---|---|---|---|")
-    for i, setting in enumerate(grid):
+    for i, label in enumerate(labels):
         mean = np.mean([results[i, d] for d in SETTINGS_DRAWS])
         wins = sum(results[i, d] > results[0, d] for d in SETTINGS_DRAWS)
-        print(f"| {name} | {setting} | {mean:.4f} | {wins} |")
+        print(f"| {name} | {label} | {mean:.4f} | {wins} |")
 
 
 def write(model: dict, path: Path) -> None:
