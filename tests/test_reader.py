@@ -77,6 +77,17 @@ def test_qualifiers_stay_with_the_number():
     assert sentence[span.start:span.end] == "超3亿元"
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    ("入口两侧的红色立体大字每天吸引数千名游客驻足拍照。", "数千名"),
+    ("产品销往国内上千家基层医疗机构。", "上千家"),
+    ("合作社带动几十户农民增收。", "几十户"),
+])
+def test_approximate_numerals_keep_their_prefix(sentence, expected):
+    from assistant.reader import typed_spans
+
+    assert expected in [sentence[s.start:s.end] for s in typed_spans(sentence, [], "quantity")]
+
+
 def test_enumeration_is_cut_at_the_question_context():
     sentence = "人参产品涵盖药品、食品、保健品、化妆品等4大类,产品系列超过300种。"
     span = pick_span("人参产品涵盖哪些？", "list", sentence, [])
