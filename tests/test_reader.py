@@ -14,6 +14,10 @@ from assistant.reader import NOT_FOUND, pick_span, question_type
     ("宋顺宗带来的提案叫什么？", "title"),
     ("卡森细胞资源库管理有限公司位于哪里？", "place"),
     ("为什么延边州医药产业能持续激活新动能？", "sentence"),
+    ("方案支持建设哪种专门服务药物研发的孵化器？", "what"),
+    ("羊角哀是哪部小说里的人物？", "what"),
+    ("延边州正在规划推进哪4座电站？", "list"),
+    ("哪所大学承办了这次会议？", "org"),
 ])
 def test_question_types(question, kind):
     assert question_type(question) == kind
