@@ -113,11 +113,11 @@ SPAN_MARGIN = 0.1
 # changes) on
 # the 295 dev questions (213 answerable, 82 unanswerable), each read with a sentence ranker
 # trained without it (cross-fitting, see bench/train_ranker.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 0.869, "missing_key_terms": -1.209, "unit_missing": -2.032,
-                      "role_missing": -1.458, "sentence_score": 0.998, "conflict": -1.678,
-                      "subject_unknown": -1.198}
-CONFIDENCE_BIAS = -0.736
-ABSTAIN_BELOW = 0.522
+CONFIDENCE_WEIGHTS = {"passage_coverage": 0.878, "missing_key_terms": -1.229, "unit_missing": -2.133,
+                      "role_missing": -1.473, "sentence_score": 0.898, "conflict": -1.683,
+                      "subject_unknown": -1.174}
+CONFIDENCE_BIAS = -0.640
+ABSTAIN_BELOW = 0.525
 
 # ---------------------------------------------------------------- question types
 
