@@ -16,9 +16,9 @@
    without, within FIT_MARGIN.  Either way a numbered heading gives way to the next sentence
    that is not one, unless a title is asked for.
    Sentence vectors and part-of-speech tags were computed at index time (index.SentenceTable).
+2. The question type (quantity, time, place, person, org, list, title, what, sentence) comes
    from its question word (多少, 哪一年, 哪里, 谁, 哪家, 哪些, 什么 or 哪 with a measure word such as
    哪种 / 哪部, 为什么...).
-   from its question word (多少, 哪一年, 哪里, 谁, 哪家, 哪些, 什么, 为什么...).
 3. Inside the best sentence the question is aligned with the text: the words before the
    question word usually stand just before the answer, the words after it just after.  The
    span of the asked type nearest that slot is the answer; with no typed span the slot itself
