@@ -123,8 +123,6 @@ ABSTAIN_BELOW = 0.525
 
 # ---------------------------------------------------------------- question types
 
-# The measure words that make 哪 a question word of its own (哪种, 哪项, 哪部: a what question).
-_MEASURE = "种类项款份部条支座篇首本门件笔句场届批颗张幅层级段片样根档"
 # A count with its classifier after 哪: 哪两个, 哪三种, 哪四级, 哪4座 ask for that many things (a list).
 _WH_COUNT = r"(?:[两二三四五六七八九十]+|[0-9]+)(?:个|家|项|座|所|位|名|种|类|条|级|批|件|只|部|本|首|门|处|支|大)?"
 
@@ -139,12 +137,12 @@ QUESTION_TYPES: list[tuple[str, re.Pattern]] = [
     ("place", re.compile(r"哪里|在哪|何地|何处|什么地方|哪个?(?:县|市|省|国家|地区|城市|镇|乡|村|区|地方|国)|哪国|位于")),
     ("title", re.compile(r"什么(?:书|文件|方案|报告|称号|荣誉|品牌|活动|主题|口号|工程|行动|项目|名称|证书|认证|提案|建议|模式|机制|政策|奖)|叫什么|称为什么|名为")),
     # 哪 with a measure word (哪种孵化器, 哪项专利, 哪部作品) asks for a thing, as 什么 does.
-    ("what", re.compile(rf"什么|啥|何种|哪个|哪一|哪(?=[{_MEASURE}])")),
+    ("what", re.compile(r"什么|啥|何种|哪个|哪一|哪(?=[种类项款份部条支座篇首本门件笔句场届批颗张幅层级段片样根档])")),
 ]
 WH_WORDS = re.compile(
     r"为什么|为何|怎么样|怎样|如何|怎么|哪一年|哪年|何时|什么时候|什么时间|哪一天|哪天|几月|哪个月|哪些|哪几|"
     r"(?:多少|几)(?:个|名|家|项|户|次|倍|座|所|处|条|种|位|只|台|辆|场|批|类|件)?|多大|多高|多长|多久|谁|哪位|哪家|"
-    rf"哪个|哪里|在哪|何地|何处|什么|啥|哪[{_MEASURE}]|哪"
+    r"哪个|哪里|在哪|何地|何处|什么|啥|哪"
 )
 # The question words with a 在 before them taken whole (在哪一年, not 在哪 and a stray 一年).
 _WH_SPAN = re.compile(rf"在?(?:{WH_WORDS.pattern})")
@@ -568,7 +566,7 @@ def _candidates(question: str, kind: str, sentence: str, pos: list[str], slot: S
     return candidates
 
 
-_HEAD_WH = re.compile(rf"哪(?:一个|个|家|座|所|些|几个|几家|几|一|{_WH_COUNT}|[{_MEASURE}])?|什么")
+_HEAD_WH = re.compile(rf"哪(?:一个|个|家|座|所|些|几个|几家|几|一|{_WH_COUNT})?|什么")
 _NAME_TOKEN = ("n", "ns", "nr", "nz", "nt", "j", "eng", "a", "b", "l", "vn")
 _GENERIC_HEADS = {"样", "时候", "时间", "地方", "意义", "作用", "东西", "问题", "方面", "内容", "情况", "人", "单位", "部门",
                   "机构", "组织", "名字", "名称"}
@@ -583,35 +581,22 @@ def _question_heads(question: str) -> tuple[str, ...]:
     m = _HEAD_WH.search(question)
     if not m:
         return ()
-    clause = re.split(r"[？?，,。！!]", question[m.end():], maxsplit=1)[0]
-    # The noun phrase right after the question word ("哪些|口岸|的专用道路" asks for 口岸), or,
-    # when what stands before the first 的 holds a verb (a clause describing the thing), the
-    # one after the last 的: "哪种|专门服务药物研发的|孵化器" asks for a 孵化器.
-    # (jieba tags 服务 and 生产 there vn, so any verb tag counts; the phrase before the 的 is
-    # read when the one after it ends in no noun.)
-    rest = clause.split("的", 1)[0]
-    phrases = [rest[:16]]
-    if "的" in clause and any(t.rpartition("/")[2].startswith("v") for t in pos_tags(rest)):
-        phrases.insert(0, clause.rsplit("的", 1)[1][:16])
+    rest = re.split(r"[的？?，,。！!]", question[m.end():], maxsplit=1)[0][:16]
+    # The noun phrase after the question word ends at the first preposition, adverb, particle
+    # or conjunction ("哪家|企业|在经营…"); its head noun may come with or without its
+    # modifiers ("人参相关|产业园" -> 产业园): every piece of it that ends in a noun counts.
+    words: list[tuple[str, str]] = []
+    for token in pos_tags(rest) if rest else []:
+        word, _, flag = token.rpartition("/")
+        verb = flag.startswith("v") and not flag.startswith("vn")
+        if flag[:1] in ("p", "d", "u", "c", "r") or verb and all(w in _GENERIC_HEADS for w, _ in words):
+            break           # "哪个|单位|担任党委书记": a bare type word ends before the verb
+        words.append((word, flag))
     heads = []
-    for rest in phrases:
-        if heads:
-            break
-        # The noun phrase ends at the first preposition, adverb, particle or conjunction
-        # ("哪家|企业|在经营…"); its head noun may come with or without its modifiers
-        # ("人参相关|产业园" -> 产业园): every piece of it that ends in a noun counts.
-        words: list[tuple[str, str]] = []
-        for token in pos_tags(rest) if rest else []:
-            word, _, flag = token.rpartition("/")
-            verb = flag.startswith("v") and not flag.startswith("vn")
-            if flag[:1] in ("p", "d", "u", "c", "r") or verb and all(w in _GENERIC_HEADS for w, _ in words):
-                break           # "哪个|单位|担任党委书记": a bare type word ends before the verb
-            words.append((word, flag))
-        for j, (word, flag) in enumerate(words):
-            if _head_like(word, flag):
-                for i in range(j + 1):
-                    heads.append("".join(w for w, _ in words[i:j + 1]))
-    heads = list(dict.fromkeys(heads))
+    for j, (word, flag) in enumerate(words):
+        if _head_like(word, flag):
+            for i in range(j + 1):
+                heads.append("".join(w for w, _ in words[i:j + 1]))
     if not heads:
         # The noun may stand before the question word instead: "那个科技创新中心|叫什么",
         # "建设的产业园|是哪个" -> 科技创新中心, 创新中心, 中心.

@@ -92,18 +92,6 @@ def test_approximate_numerals_keep_their_prefix(sentence, expected):
     assert expected in [sentence[s.start:s.end] for s in typed_spans(sentence, [], "quantity")]
 
 
-def test_the_noun_asked_about_may_follow_a_de_clause():
-    # 哪种 is one question word, and the thing asked for (孵化器) stands after 专门服务药物研发的.
-    from assistant.lexical import pos_tags
-    from assistant.reader import WH_WORDS, span_candidates
-
-    question = "方案支持建设哪种专门服务药物研发的孵化器？"
-    sentence = "支持药物专业孵化器建设，完善医药健康技术转移服务、成果转化等平台。"
-    assert WH_WORDS.search(question).group() == "哪种"
-    found = {sentence[c.start:c.end]: tags for c, tags in span_candidates(question, "what", sentence, pos_tags(sentence))}
-    assert "head_noun" in found.get("药物专业孵化器", ())
-
-
 def test_enumeration_is_cut_at_the_question_context():
     sentence = "人参产品涵盖药品、食品、保健品、化妆品等4大类,产品系列超过300种。"
     span = pick_span("人参产品涵盖哪些？", "list", sentence, [])
