@@ -453,9 +453,8 @@ def _left_anchor(context: str, sentence: str) -> tuple[int, int]:
                 break
     if best is None:
         for word in reversed(_content_words(context)):
-            occurrences = [m.start() for m in re.finditer(re.escape(word), sentence)]
-            if occurrences:
-                pos = _most_supported(occurrences, context[:context.rfind(word)], sentence)
+            pos = sentence.find(word)
+            if pos >= 0:
                 return pos, pos + len(word)
         return -1, -1
     piece, before = best
@@ -469,30 +468,6 @@ def _left_anchor(context: str, sentence: str) -> tuple[int, int]:
     else:
         pos = occurrences[0]
     return pos, pos + len(piece)
-
-
-def _most_supported(occurrences: list[int], before: str, sentence: str) -> int:
-    """Of several places where one word of the question stands, the one whose stretch of the
-    sentence before it (back to the last comma or 、) shares more character pairs with the
-    question's words before that word; the first on a tie.  "清洁能源进口增长263.5%，跨境电商
-    增长46%" asked "跨境网上贸易增长了百分之多少": the second 增长, after 跨境."""
-    if len(occurrences) == 1:
-        return occurrences[0]
-    asked = _pairs(before)
-
-    def support(pos: int) -> int:
-        start = max((m.end() for m in _STRETCH_END.finditer(sentence, 0, pos)), default=0)
-        return len(asked & _pairs(sentence[start:pos]))
-    return max(occurrences, key=lambda o: (support(o), -o))
-
-
-_STRETCH_END = re.compile(r"[，,。；;！!？?：:、]")
-
-
-def _pairs(text: str) -> set[str]:
-    """The character pairs of ``text`` (lower case) made of letters, digits or Chinese characters."""
-    text = re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "|", text.lower())
-    return {text[i:i + 2] for i in range(len(text) - 1) if "|" not in text[i:i + 2]}
 
 
 _COUNT_AFTER_WH = re.compile(_WH_COUNT.removesuffix("?"))
@@ -1461,7 +1436,9 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
 def question_bigrams(question: str) -> set[str]:
     """The question's character bigrams, question words and punctuation left out: questions
     often copy a phrase of the sentence that answers them, word segmentation or not."""
-    return _pairs(WH_WORDS.sub("|", question.lower()))
+    text = WH_WORDS.sub("|", question.lower())
+    text = re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "|", text)
+    return {text[i:i + 2] for i in range(len(text) - 1) if "|" not in text[i:i + 2]}
 
 
 def bigram_overlap(bigrams: set[str], sentence: str) -> float:
