@@ -56,7 +56,10 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="write every question's answer here")
+    parser.add_argument("--draw", type=int, default=0,
+                        help="fit the fold span rankers on this draw of bootstrap samples (as train_ranker.py --draw)")
     args = parser.parse_args()
+    tr.DRAW = args.draw
     bot = Assistant.load(progress=False)
     readers = fold_readers(bot)
     items = load_questions(ROOT / "eval" / "seeds_qa.jsonl", "dev")

@@ -181,7 +181,7 @@ def fit(train: list[dict], spans: bool = False, bags: int = BAGS, seed_weight: f
     names = ranker.span_feature_names() if spans else ranker.FEATURES
     models = []
     for bag in range(bags):
-        draw = np.random.default_rng(bag).integers(0, len(train), len(train)) if bags > 1 else range(len(train))
+        draw = np.random.default_rng(bag + 10_000 * DRAW).integers(0, len(train), len(train)) if bags > 1 else range(len(train))
         weight = seed_weight if seed_weight is not None else SPAN_SEED_WEIGHT if spans else SEED_WEIGHT
         X, y, w = stack([train[i] for i in draw], weight)
         models.append(kind(**(SENTENCE_RANKER if settings is None else settings)).fit(X, y, sample_weight=w))
@@ -208,6 +208,10 @@ SPAN_LEVELS = 4
 # / 0.048 against 0.100 / 0.090 / 0.071); shipped.  It costs about 5 ms per question (ask p50
 # 17.2 -> 21.9 ms on the seed test split, that session's machine).
 SPAN_BAGS = 10
+# Which bootstrap samples the bags draw: 0 (the shipped rankers) unless --draw says another.
+# Other draws train the same rankers on other samples, to measure how far a retrain alone moves
+# the figures (BENCHMARKS.md section 3, eleventh session).
+DRAW = 0
 SPAN_RANKER = dict(n_estimators=200, learning_rate=0.05, num_leaves=31, min_child_samples=20,
                    lambdarank_truncation_level=3, label_gain=list(range(SPAN_LEVELS * 2 + 1)),
                    deterministic=True, force_row_wise=True, n_jobs=1, random_state=0, verbose=-1)
@@ -258,7 +262,7 @@ def fit_span_ranker(train: list[dict], seed_weight: float = SPAN_SEED_WEIGHT, ba
     for b in range(bags):
         # Fit b on a bootstrap sample of the questions (the first fit on all of them when only one).
         sample = train if bags == 1 else \
-            [train[i] for i in np.random.default_rng(1000 + b).integers(0, len(train), len(train))]
+            [train[i] for i in np.random.default_rng(1000 + b + 10_000 * DRAW).integers(0, len(train), len(train))]
         Xb = np.vstack([d["X"] for d in sample])
         y = np.concatenate([span_labels(d) for d in sample])
         w = np.concatenate([np.full(len(d["f1"]), seed_weight if d["source"] == "seeds" else 1.0) for d in sample])
@@ -531,7 +535,11 @@ def main() -> int:
     parser.add_argument("--weight-cv", action="store_true", help="cross-validate the seed questions' weights")
     parser.add_argument("--span-feature-cv", action="store_true", help="cross-validate the last span features")
     parser.add_argument("--settings-cv", choices=("sentence", "span"), help="cross-validate one ranker's tree settings")
+    parser.add_argument("--draw", type=int, default=0,
+                        help="train on another draw of bootstrap samples (0: the shipped rankers' draw)")
     args = parser.parse_args()
+    global DRAW
+    DRAW = args.draw
 
     questions = pickle.loads(QUESTIONS.read_bytes()) if QUESTIONS.exists() and not args.recollect else None
     wanted = {q["id"] for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl") if q.get("answerable", True)}
