@@ -4,6 +4,8 @@ may be read and tuned on.
 
     python bench/crossfit_dev.py            # table by type and the list of failures
     python bench/crossfit_dev.py --json F   # also write every question's answer to F
+    python bench/crossfit_dev.py --save-spans    # ... and keep the fold span rankers fitted here
+    python bench/crossfit_dev.py --fixed-spans   # read a changed code with those same rankers
 
 The shipped rankers have seen every answerable dev question, so `python bench/retrieval_bench.py`
 reports the dev split at 0.94 while the test split is at 0.80: the dev failures it lists are
@@ -12,6 +14,11 @@ ranker is bench/out/ranker_folds/fold{k}.json (written by `python bench/train_ra
 fold k's span ranker is fitted here on the same tuning questions less the seed dev questions of
 fold k (LambdaRank is quick).  The abstention model stays as shipped: it was itself fitted on
 cross-fitted sentence scores (bench/calibrate_reader.py), with seven weights.
+
+A refit alone moves a few questions (the fold span rankers are fitted on the features of the
+code as it is, and a code change moves them), so a change is judged with --fixed-spans: the
+fold span rankers saved by --save-spans on the code before it, the shipped rankers for CMRC
+(BENCHMARKS.md section 3, eleventh session).
 """
 from __future__ import annotations
 
@@ -31,7 +38,14 @@ from assistant.evaluate import answer_correct, load_questions  # noqa: E402
 from assistant.reader import Reader  # noqa: E402
 
 
-def fold_readers(bot) -> list[Reader]:
+SPAN_FOLDS = ROOT / "bench" / "out" / "ranker_folds"
+
+
+def fold_readers(bot, spans: str = "refit") -> list[Reader]:
+    """The five fold readers.  ``spans``: "refit" fits the fold span rankers on the current
+    code's features; "save" does so and writes them beside the sentence folds
+    (span_fold{k}.json); "fixed" reads the ones written before, so that a change of the code is
+    judged by the same rankers as the code before it (a refit alone moves a few questions)."""
     import train_ranker as tr
 
     from assistant.index import load_index
@@ -40,12 +54,21 @@ def fold_readers(bot) -> list[Reader]:
         raise SystemExit("run python bench/train_ranker.py first (it writes the fold models and the question cache)")
     questions = pickle.loads(tr.QUESTIONS.read_bytes())
     seed_index, cmrc_index = load_index(ROOT / "embeddings"), load_index(ROOT / "bench" / "out" / "cmrc_index")
-    spans = [d for d in tr.span_examples(seed_index, questions["seeds"]) + tr.span_examples(cmrc_index, questions["cmrc"])
-             if d["half"] == "in"]
+    spans_of = [] if spans == "fixed" else \
+        [d for d in tr.span_examples(seed_index, questions["seeds"]) + tr.span_examples(cmrc_index, questions["cmrc"])
+         if d["half"] == "in"]
     readers = []
     for k in range(tr.N_FOLDS):
         sentence_model = ranker.load_ranker(str(tr.FOLDS / f"fold{k}.json"))
-        model, _ = tr.fit_span_ranker([d for d in spans if d["source"] != "seeds" or tr.fold_of(d["id"]) != k])
+        path = SPAN_FOLDS / f"span_fold{k}.json"
+        if spans == "fixed":
+            if not path.exists():
+                raise SystemExit(f"{path.relative_to(ROOT)} is missing: run python bench/crossfit_dev.py --save-spans first")
+            model = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            model, _ = tr.fit_span_ranker([d for d in spans_of if d["source"] != "seeds" or tr.fold_of(d["id"]) != k])
+            if spans == "save":
+                path.write_text(json.dumps(model), encoding="utf-8")
         span_model = ranker.TreeEnsemble(model, ranker.span_feature_names())
         readers.append(Reader(bot.index, bot.encoder, sentence_ranker=sentence_model, span_ranker=span_model))
     return readers
@@ -58,10 +81,15 @@ def main() -> int:
     parser.add_argument("--json", help="write every question's answer here")
     parser.add_argument("--draw", type=int, default=0,
                         help="fit the fold span rankers on this draw of bootstrap samples (as train_ranker.py --draw)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--save-spans", action="store_true",
+                       help="write the fold span rankers fitted here (bench/out/ranker_folds/span_fold*.json)")
+    group.add_argument("--fixed-spans", action="store_true",
+                       help="read the fold span rankers written by --save-spans instead of fitting them")
     args = parser.parse_args()
     tr.DRAW = args.draw
     bot = Assistant.load(progress=False)
-    readers = fold_readers(bot)
+    readers = fold_readers(bot, "save" if args.save_spans else "fixed" if args.fixed_spans else "refit")
     items = load_questions(ROOT / "eval" / "seeds_qa.jsonl", "dev")
     rows, by_type = [], Counter()
     for item in items:
