@@ -566,7 +566,7 @@ def _candidates(question: str, kind: str, sentence: str, pos: list[str], slot: S
     return candidates
 
 
-_HEAD_WH = re.compile(rf"哪(?:一个|个|家|座|所|些|几个|几家|几|一|{_WH_COUNT})?|什么样的?|什么")
+_HEAD_WH = re.compile(rf"哪(?:一个|个|家|座|所|些|几个|几家|几|一|{_WH_COUNT})?|什么")
 _NAME_TOKEN = ("n", "ns", "nr", "nz", "nt", "j", "eng", "a", "b", "l", "vn")
 _GENERIC_HEADS = {"样", "时候", "时间", "地方", "意义", "作用", "东西", "问题", "方面", "内容", "情况", "人", "单位", "部门",
                   "机构", "组织", "名字", "名称"}

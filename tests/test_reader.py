@@ -697,9 +697,3 @@ def test_another_economic_measure_is_a_conflict():
     assert qualifier_conflicts("上半年延边州规模以上工业企业共缴纳了多少税金？", sentence) == [("税金", "产值")]
     assert qualifier_conflicts("今年一季度延边州医药制造业的产值是多少？", sentence) == []
     assert qualifier_conflicts("今年一季度延边州医药制造业同比增长了多少？", sentence) == []
-
-
-def test_the_noun_after_shenmeyang_is_the_thing_asked():
-    # "什么样的口岸": the head noun is 口岸 (not 样), so the name built on it is a candidate.
-    assert _span("方案想靠建设什么样的口岸，让中药材流通渠道更宽？", "推动中药材进出口口岸建设，拓宽我州中药材流通渠道。") \
-        == "中药材进出口口岸"
