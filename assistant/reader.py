@@ -471,7 +471,6 @@ def _left_anchor(context: str, sentence: str) -> tuple[int, int]:
 
 
 _COUNT_AFTER_WH = re.compile(_WH_COUNT.removesuffix("?"))
-_HEAD_AND_DE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{1,4}的")
 
 
 def _right_anchor(context: str, sentence: str, after: int) -> tuple[int, int]:
@@ -488,13 +487,6 @@ def _right_anchor(context: str, sentence: str, after: int) -> tuple[int, int]:
             return pos, pos + length
     if count:
         return _right_anchor(context[count.end():], sentence, after)
-    # "哪家|企业的细胞存储和技术服务项目…": the noun asked about and its 的 say what kind of answer,
-    # the sentence does not repeat them; the words after them anchor the slot.
-    head = _HEAD_AND_DE.match(context)
-    if head:
-        start, end = _right_anchor(context[head.end():], sentence, after)
-        if end - start >= 4:
-            return start, end
     for word in _content_words(context):
         pos = sentence.find(word, after)
         if pos >= 0:
@@ -521,9 +513,7 @@ def find_slot(question: str, sentence: str) -> Slot:
     left_start, left_end = _left_anchor(question[:m.start()], sentence)
     right_start, right_end = _right_anchor(question[m.end():], sentence, max(left_end, 0))
     if left_end >= 0 and right_start > left_end:
-        # The answer stands in the clause where the right-hand words begin, not across a comma.
-        clause = max(sentence.rfind(c, left_end, right_start) for c in "，；,;")
-        return Slot(clause + 1 if clause >= 0 else left_end, right_start, True, right_end)
+        return Slot(left_end, right_start, True, right_end)
     if left_end >= 0:
         stop = re.search(r"[，。；！？,;]", sentence[left_end:])
         slot = Slot(left_end, left_end + (stop.start() if stop and stop.start() > 0 else len(sentence) - left_end),

@@ -2,7 +2,7 @@
 import pytest
 
 import assistant
-from assistant.reader import NOT_FOUND, find_slot, pick_span, question_type
+from assistant.reader import NOT_FOUND, pick_span, question_type
 
 
 @pytest.mark.parametrize("question,kind", [
@@ -697,11 +697,3 @@ def test_another_economic_measure_is_a_conflict():
     assert qualifier_conflicts("上半年延边州规模以上工业企业共缴纳了多少税金？", sentence) == [("税金", "产值")]
     assert qualifier_conflicts("今年一季度延边州医药制造业的产值是多少？", sentence) == []
     assert qualifier_conflicts("今年一季度延边州医药制造业同比增长了多少？", sentence) == []
-
-
-def test_the_noun_asked_about_does_not_anchor_the_right_end():
-    # "哪家|企业的细胞存储…": 企业 is not in the sentence; 细胞存储和技术服务项目 anchors the slot's
-    # right end, not the first 细胞.
-    sentence = "延吉细胞产业园、卡森（吉林）细胞投入运营，吉林芯超生物细胞存储和技术服务项目加快建设。"
-    slot = find_slot("在延吉，哪家企业的细胞存储和技术服务项目正在抓紧建设？", sentence)
-    assert sentence[slot.start:slot.end] == "吉林芯超生物"
