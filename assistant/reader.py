@@ -1121,10 +1121,14 @@ _MEASURES = tuple(re.compile(p) for p in (
     r"利润|盈利", r"税金|税收|纳税|缴税", r"产值", r"增加值", r"营业收入|营收|销售收入|销售额"))
 
 
-def _measure_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
+# Sectors of an economy, told apart the same way (规模以上服务业企业 asked, 规模以上工业企业 said).
+_SECTORS = tuple(re.compile(p) for p in (r"工业|制造业", r"服务业", r"农业", r"建筑业", r"房地产"))
+
+
+def _measure_conflicts(question: str, sentence: str, groups: tuple[re.Pattern, ...] = _MEASURES) -> list[tuple[str, str]]:
     """(the measure asked, the one the sentence gives) when the sentence gives another measure
-    and not the one asked."""
-    pairs = [(p.search(question), p.search(sentence)) for p in _MEASURES]
+    and not the one asked; with ``groups=_SECTORS``, the same for sectors."""
+    pairs = [(p.search(question), p.search(sentence)) for p in groups]
     asked = [q.group() for q, s in pairs if q and not s]
     said = [s.group() for q, s in pairs if s and not q]
     return [(asked[0], "、".join(said))] if asked and said else []
@@ -1223,7 +1227,8 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
                  if place[-1] in _BELOW[m.group(1)] and m.group() not in question]
         if place not in sentence and whole:
             conflicts.append((place, whole[0]))
-    return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence)
+    return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
+        _measure_conflicts(question, sentence, _SECTORS)
 
 
 def head_missing(question: str, kind: str, sentence: str) -> bool:

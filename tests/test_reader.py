@@ -355,6 +355,10 @@ def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
     assert qualifier_conflict(question, "珲春市今年上半年优良天数比例为98.4%。", title="延吉市：综述") == []
     # one place under two names is no conflict
     assert qualifier_conflict("延边州的两会在哪里召开？", "延边朝鲜族自治州第十六届人民代表大会在延吉召开") == []
+    # a figure of one sector does not answer for another; a sentence that names none is no conflict
+    assert qualifier_conflicts("新增了多少户规模以上服务业企业？", "新增规模以上工业企业35户。") == [("服务业", "工业")]
+    assert qualifier_conflict("新增了多少户规模以上制造业企业？", "新增规模以上工业企业35户。") == []
+    assert qualifier_conflict("新增了多少户规模以上服务业企业？", "新增规模以上企业35户。") == []
 
 
 def test_a_figure_of_another_phase_is_not_given_as_the_answer(bot):
