@@ -1121,6 +1121,9 @@ _MEASURES = tuple(re.compile(p) for p in (
     r"利润|盈利", r"税金|税收|纳税|缴税", r"产值", r"增加值", r"营业收入|营收|销售收入|销售额"))
 
 
+# A name in Latin letters with a lower-case letter: iPhone, Python, not GDP (see subject_unknown).
+_LATIN_NAME = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z])[A-Za-z]{3,}(?![A-Za-z])")
+
 # Sectors of an economy, told apart the same way (规模以上服务业企业 asked, 规模以上工业企业 said).
 _SECTORS = tuple(re.compile(p) for p in (r"工业|制造业", r"服务业", r"农业", r"建筑业", r"房地产"))
 
@@ -1592,6 +1595,10 @@ class Reader:
         """The question's subject (first_noun) is in no document of the collection."""
         subject = first_noun(question).lower()
         text = self.collection_text()
+        # A name in Latin letters (iPhone, Python) that no document holds is the subject asked
+        # about, whatever the first noun; an acronym (GDP) may stand in Chinese in the documents.
+        if any(word.lower() not in text for word in _LATIN_NAME.findall(question)):
+            return True
         # A longer word jieba made of a known one and a character more ("延吉街|道") is not unknown.
         return bool(subject) and subject not in text and not (len(subject) >= 3 and subject[:2] in text)
 

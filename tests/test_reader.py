@@ -701,3 +701,12 @@ def test_another_economic_measure_is_a_conflict():
     assert qualifier_conflicts("上半年延边州规模以上工业企业共缴纳了多少税金？", sentence) == [("税金", "产值")]
     assert qualifier_conflicts("今年一季度延边州医药制造业的产值是多少？", sentence) == []
     assert qualifier_conflicts("今年一季度延边州医药制造业同比增长了多少？", sentence) == []
+
+
+def test_a_latin_name_no_document_holds_is_an_unknown_subject(bot):
+    from assistant.reader import Reader
+
+    reader = Reader(bot.index, bot.encoder)
+    assert reader.subject_unknown("哪家公司代工生产iPhone手机？")      # first noun 公司 is in the documents
+    assert not reader.subject_unknown("2024年延边州GDP突破了哪个关口？")  # an acronym: said in Chinese there
+    assert not reader.subject_unknown("哪家公司代工生产手机？")
