@@ -1118,7 +1118,7 @@ _UNIT_PART = re.compile(r"^[0-9０-９.．]+\s*")
 # Measures of an economy that a figure can be of; a figure of one does not answer for another
 # (利润总额 asked, 工业总产值 said).  Each group's words name the same measure.
 _MEASURES = tuple(re.compile(p) for p in (
-    r"利润|盈利", r"税金|税收|纳税|缴税", r"产值", r"增加值", r"营业收入|营收|销售收入|销售额"))
+    r"利润|盈利", r"税金|税收|纳税|缴税", r"产值", r"增加值", r"营业收入|营收|销售收入|销售额", r"投资"))
 
 
 # A name in Latin letters with a lower-case letter: iPhone, Python, not GDP (see subject_unknown).
