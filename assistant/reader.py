@@ -386,6 +386,9 @@ def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
         found = [m.span() for m in QUANTITY.finditer(sentence)
                  if re.search(r"[0-9０-９]", m.group()) and not re.fullmatch(r"[0-9０-９.．]+", m.group())
                  or re.search(_UNIT, m.group()[1:])]
+        # "一人一策", "一村一品": a one-per phrase, not a count.
+        pairs = [m.span() for m in re.finditer(r"一[\u4e00-\u9fff]一[\u4e00-\u9fff]", sentence)]
+        found = [(a, b) for a, b in found if not any(s <= a and b <= e for s, e in pairs)]
     elif kind == "time":
         found = [m.span() for m in TIME.finditer(sentence)]
         if not any(re.search(r"[0-9]", sentence[a:b]) for a, b in found):

@@ -713,3 +713,12 @@ def test_a_latin_name_no_document_holds_is_an_unknown_subject(bot):
     assert reader.subject_unknown("哪家公司代工生产iPhone手机？")      # first noun 公司 is in the documents
     assert not reader.subject_unknown("2024年延边州GDP突破了哪个关口？")  # an acronym: said in Chinese there
     assert not reader.subject_unknown("哪家公司代工生产手机？")
+
+
+def test_a_one_per_phrase_is_not_a_count():
+    sentence = "纪委监委量身定制“一人一策”帮扶方案，共帮扶干部12名。"
+    assert _span("纪委监委共帮扶了多少名干部？", sentence) == "12名"
+    from assistant.lexical import pos_tags
+    from assistant.reader import typed_spans
+
+    assert [sentence[s.start:s.end] for s in typed_spans(sentence, pos_tags(sentence), "quantity")] == ["12名"]
