@@ -1113,6 +1113,8 @@ _PLACE_LEVELS = "省市县州区镇乡村"
 # does not answer for one of its cities (全州农村网络零售额 for 珲春市).
 _WHOLE = re.compile(r"全([州市县])")
 _BELOW = {"州": "市县区镇乡村", "市": "区镇乡村", "县": "镇乡村"}
+# A village or town named by a generic word: not the whole county asked about.
+_PART = re.compile(r"村里|镇里|乡里|[该本全](?:村|镇)")
 # An amount in digits with its unit (5亿元, 5000万元, 10队); years are QUALIFIERS.
 _AMOUNT = re.compile(rf"(?<![0-9０-９.．])(?:[0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(?:{_UNIT})")
 _UNIT_PART = re.compile(r"^[0-9０-９.．]+\s*")
@@ -1233,6 +1235,11 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
                  if place[-1] in _BELOW[m.group(1)] and m.group() not in question]
         if place not in sentence and whole:
             conflicts.append((place, whole[0]))
+    # The reverse: the whole asked (全县), one village said ("村里种植的…达到700多万袋").
+    for m in _WHOLE.finditer(question):
+        part = _PART.search(sentence)
+        if part and m.group() not in sentence and not re.search(rf"[\u4e00-\u9fff]{m.group(1)}", sentence):
+            conflicts.append((m.group(), part.group()))
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
         _measure_conflicts(question, sentence, _SECTORS)
 

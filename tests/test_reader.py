@@ -359,6 +359,11 @@ def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
     assert qualifier_conflicts("新增了多少户规模以上服务业企业？", "新增规模以上工业企业35户。") == [("服务业", "工业")]
     assert qualifier_conflict("新增了多少户规模以上制造业企业？", "新增规模以上工业企业35户。") == []
     assert qualifier_conflict("新增了多少户规模以上服务业企业？", "新增规模以上企业35户。") == []
+    # one village does not answer for the whole county
+    village = "目前，村里种植的黑木耳规模达到700多万袋。"
+    assert qualifier_conflicts("汪清县全县的黑木耳种植规模有多少袋？", village) == [("全县", "村里")]
+    assert qualifier_conflict("村里的黑木耳种植规模有多少袋？", village) == []
+    assert qualifier_conflict("全县的黑木耳种植规模有多少袋？", "汪清县黑木耳种植规模达到7亿袋，村里也种。") == []
     # an investment is not a profit
     assert qualifier_conflicts("该公司预计每年能实现多少利润？", "总投资1亿元的该公司正式投产。") == [("利润", "投资")]
     assert qualifier_conflict("该公司总投资多少？", "总投资1亿元的该公司正式投产。") == []
