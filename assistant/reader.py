@@ -1113,6 +1113,9 @@ _PLACE_LEVELS = "省市县州区镇乡村"
 # does not answer for one of its cities (全州农村网络零售额 for 珲春市).
 _WHOLE = re.compile(r"全([州市县])")
 _BELOW = {"州": "市县区镇乡村", "市": "区镇乡村", "县": "镇乡村"}
+# A question for a change, and the words a sentence that gives one holds (qualifier_conflicts).
+_CHANGE_ASKED = re.compile(r"(增长|涨|提高|下降|减少|增幅|降幅|同比|环比)[^，,。？?]{0,6}?(?:多少|几)")
+_CHANGE_SAID = re.compile(r"增|涨|提高|提升|降|减|下滑|回落|上升|翻|多了|少了|百分点|同比|环比")
 # A village or town named by a generic word: not the whole county asked about.
 _PART = re.compile(r"村里|镇里|乡里|[该本全](?:村|镇)")
 # An amount in digits with its unit (5亿元, 5000万元, 10队); years are QUALIFIERS.
@@ -1240,6 +1243,11 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
         part = _PART.search(sentence)
         if part and m.group() not in sentence and not re.search(rf"[\u4e00-\u9fff]{m.group(1)}", sentence):
             conflicts.append((m.group(), part.group()))
+    # A change asked (同比增长了多少), a level said ("零售额实现56.35亿元"): no word of change there.
+    if _CHANGE_ASKED.search(question) and not _CHANGE_SAID.search(sentence):
+        amount = _AMOUNT.search(sentence)
+        if amount:
+            conflicts.append((_CHANGE_ASKED.search(question).group(1), amount.group()))
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
         _measure_conflicts(question, sentence, _SECTORS)
 

@@ -364,6 +364,11 @@ def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
     assert qualifier_conflicts("汪清县全县的黑木耳种植规模有多少袋？", village) == [("全县", "村里")]
     assert qualifier_conflict("村里的黑木耳种植规模有多少袋？", village) == []
     assert qualifier_conflict("全县的黑木耳种植规模有多少袋？", "汪清县黑木耳种植规模达到7亿袋，村里也种。") == []
+    # a level does not answer for a change
+    total = "上半年,全州农村网络零售额实现56.35亿元。"
+    assert qualifier_conflicts("上半年农村网络零售额同比增长了多少？", total) == [("同比", "56.35亿元")]
+    assert qualifier_conflict("上半年农村网络零售额是多少？", total) == []
+    assert qualifier_conflict("上半年农村网络零售额同比增长了多少？", "网络零售额实现56.35亿元，同比增长10%。") == []
     # an investment is not a profit
     assert qualifier_conflicts("该公司预计每年能实现多少利润？", "总投资1亿元的该公司正式投产。") == [("利润", "投资")]
     assert qualifier_conflict("该公司总投资多少？", "总投资1亿元的该公司正式投产。") == []
