@@ -732,3 +732,8 @@ def test_a_one_per_phrase_is_not_a_count():
     from assistant.reader import typed_spans
 
     assert [sentence[s.start:s.end] for s in typed_spans(sentence, pos_tags(sentence), "quantity")] == ["12名"]
+
+
+def test_hui_is_counted_like_ci():
+    sentence = "多部门联动，多次组织召开工作推进会议，开展业务培训20余次，实现57项主题服务常态化运行。"
+    assert _span("敦化给工作人员做了多少回业务培训？", sentence) == "20余次"
