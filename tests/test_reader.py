@@ -466,7 +466,8 @@ def test_question_words_and_units_do_not_count_as_what_the_question_is_about():
 def test_a_when_question_answered_without_a_time_is_declined(bot):
     from assistant.reader import TIME_MARK
 
-    for said in ("2007年", "5500万年前的晚古新世", "幕末引入西洋军制后", "洪武二十五年正月", "3－4月", "今年上半年", "19世纪", "临近中午"):
+    for said in ("2007年", "5500万年前的晚古新世", "幕末引入西洋军制后", "洪武二十五年正月", "3－4月", "今年上半年", "19世纪", "临近中午",
+                 "木耳采摘季", "旅游旺季"):
         assert TIME_MARK.search(said), said
     for said in ("吉林华康药业通过1.1类创新药小儿黄金止咳颗粒生产审评，新增银花泌炎灵片慢性前列腺炎适应症开发",
                  "是一名已退役的巴西足球运动员"):
@@ -735,5 +736,6 @@ def test_a_one_per_phrase_is_not_a_count():
 
 
 def test_hui_is_counted_like_ci():
-    sentence = "多部门联动，多次组织召开工作推进会议，开展业务培训20余次，实现57项主题服务常态化运行。"
-    assert _span("敦化给工作人员做了多少回业务培训？", sentence) == "20余次"
+    sentence = ("敦化市政数局作为牵头部门抓总，多部门联动，协同推进改革工作，多次组织召开工作推进会议，拆分整合事项流程，"
+                "开展业务培训20余次，实现57项主题服务常态化运行，积极推进从受理、办理到办结的全过程跟踪，做到责任清晰、过程可控、结果可溯。")
+    assert _span("为了推进“高效办成一件事”，敦化给工作人员做了多少回业务培训？", sentence) == "20余次"
