@@ -727,15 +727,20 @@ def reason_span(question: str, sentence: str) -> Span:
 
 
 _JI = re.compile(r"(第)?几([\u4e00-\u9fff]{1,3})")
+# A rank given in words, with the whole it is ranked in: 全省首位, 全国榜首, 第一名.
+RANK_WORD = re.compile(r"(?:全[国省州市县区]|[国省州市县区]内)?(?:首位|榜首|第一位|第一名|前列)")
 
 
 def counted_spans(question: str, sentence: str, every: bool = False) -> list[Span]:
     """"几连增" -> 七连增, "第几位" -> 第三位: the question's own words around 几, with a
     number in its place; the longest such words found, or with ``every`` all lengths (第7部剧场
     and 第7部 for "第几部剧场版", as span candidates)."""
+    # "排第几" answered by a rank word: 排全省首位, 居全国榜首.
+    ranks = [Span(x.start(), x.end(), "quantity") for x in RANK_WORD.finditer(sentence)] \
+        if re.search(r"第几|排名", question) else []
     m = _JI.search(question)
     if not m:
-        return []
+        return ranks
     prefix = m.group(1) or ""
     spans = []
     # A bare measure word ("几个", "几年") is left to the quantity and time spans.
@@ -746,7 +751,7 @@ def counted_spans(question: str, sentence: str, every: bool = False) -> list[Spa
         if found and not every:
             return found
         spans += found
-    return spans
+    return spans or ranks
 
 
 def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
@@ -894,7 +899,7 @@ def _listed(sentence: str, spans: list[Span]) -> list[Span]:
 def gives_a_number(text: str) -> bool:
     """What a quantity answer must hold: a figure other than a year ("2024年，支边村建设了…"
     does not say how much)."""
-    return bool(NUMERAL.search(YEAR.sub("", text)))
+    return bool(NUMERAL.search(YEAR.sub("", text)) or RANK_WORD.search(text))
 
 
 # "在哪里", "位于哪里" ask for a location, which may be more than a name: "位于|浙江省嘉兴市海宁市

@@ -194,6 +194,7 @@ def test_reversed_anchor_finds_the_organization_before_the_title():
 def test_counted_words_around_ji():
     assert _span("粮食产量实现了几连增？", "粮食产量40亿斤，实现“五连增”。") == "五连增"
     assert _span("经济总量在全省排第几位？", "经济总量晋升全省第二位。") == "第二位"
+    assert _span("工业总产值的增长速度在全省排第几？", "规模以上工业总产值预计增速排全省首位。") == "全省首位"
 
 
 def test_dates_beat_jieba_time_words():
