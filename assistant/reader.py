@@ -49,18 +49,19 @@
    how much of the question the passage covers (its question word, units and words naming
    the document left out: 公里 says what kind of answer, 报道 and 主标题 what kind of text, not
    what about), the question's subject missing from every document (月球 of 月球的质量是多少, or a
-   Latin-letter name such as iPhone: subject_unknown), key terms (years, numbers, titles) missing from the passage's article, the asked unit
-   missing from the sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 ->
-   money, 面积 -> area), the asked role missing from it (…的院长是谁), and a conflict: the
-   sentence names another phase, quarter, year or place than the one asked (一期 asked, 二期
-   said: qualifier_conflict; a sentence that names no place is about its article title's place;
-   全州 does not answer for one of its cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值
-   or 投资 for 利润: another economic measure, nor 工业 for 服务业: another sector, nor a total for
-   增长了多少: a sentence with no word of change), which the reply then names.  (evidence() also reports a proper
-   name of the question missing from the passage and the asked noun missing from the sentence;
-   they are not weighed: see bench/calibrate_reader.py.)  A quantity question whose answer span
-   holds no number or rank (锚定…的目标定位 for 目标是多少; 全省首位 counts), and a when-question whose span holds no
-   mark of time (TIME_MARK), are declined too.
+   Latin-letter name such as iPhone: subject_unknown), key terms (years, numbers, titles)
+   missing from the passage's article, the asked unit missing from the sentence's numbers
+   (多少亩, 哪一年, or a measure asked by name: 总投资 -> money, 面积 -> area), the asked role
+   missing from it (…的院长是谁), and a conflict: the sentence names another phase, quarter,
+   year or place than the one asked (一期 asked, 二期 said: qualifier_conflict; a sentence that
+   names no place is about its article title's place; 全州 does not answer for one of its
+   cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值 or 投资 for 利润: another economic
+   measure, nor 工业 for 服务业: another sector, nor a total for 增长了多少: a sentence with no
+   word of change), which the reply then names.  (evidence() also reports a proper name of the
+   question missing from the passage and the asked noun missing from the sentence; they are
+   not weighed: see bench/calibrate_reader.py.)  A quantity question whose answer span holds
+   no number or rank (锚定…的目标定位 for 目标是多少; 全省首位 counts), and a when-question whose
+   span holds no mark of time (TIME_MARK), are declined too.
 """
 from __future__ import annotations
 
@@ -1252,10 +1253,9 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
         if part and m.group() not in sentence and not re.search(rf"[\u4e00-\u9fff]{m.group(1)}", sentence):
             conflicts.append((m.group(), part.group()))
     # A change asked (同比增长了多少), a level said ("零售额实现56.35亿元"): no word of change there.
-    if _CHANGE_ASKED.search(question) and not _CHANGE_SAID.search(sentence):
-        amount = _AMOUNT.search(sentence)
-        if amount:
-            conflicts.append((_CHANGE_ASKED.search(question).group(1), amount.group()))
+    change, amount = _CHANGE_ASKED.search(question), _AMOUNT.search(sentence)
+    if change and amount and not _CHANGE_SAID.search(sentence):
+        conflicts.append((change.group(1), amount.group()))
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
         _measure_conflicts(question, sentence, _SECTORS)
 
