@@ -1069,6 +1069,10 @@ def _role_in(role: str, sentence: str) -> bool:
     return stem != role and len(stem) >= 1 and stem in sentence
 
 
+# A name in Latin letters with a lower-case letter: iPhone, Python, not GDP (Reader.subject_unknown).
+_LATIN_NAME = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z])[A-Za-z]{3,}(?![A-Za-z])")
+
+
 @functools.lru_cache(maxsize=1024)
 def first_noun(question: str) -> str:
     """The question's first noun of two or more characters: its subject, as a rule (月球 of
@@ -1137,9 +1141,6 @@ _UNIT_PART = re.compile(r"^[0-9０-９.．]+\s*")
 _MEASURES = tuple(re.compile(p) for p in (
     r"利润|盈利", r"税金|税收|纳税|缴税", r"产值", r"增加值", r"营业收入|营收|销售收入|销售额", r"投资"))
 
-
-# A name in Latin letters with a lower-case letter: iPhone, Python, not GDP (see subject_unknown).
-_LATIN_NAME = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z])[A-Za-z]{3,}(?![A-Za-z])")
 
 # Sectors of an economy, told apart the same way (规模以上服务业企业 asked, 规模以上工业企业 said).
 _SECTORS = tuple(re.compile(p) for p in (r"工业|制造业", r"服务业", r"农业", r"建筑业", r"房地产"))
@@ -1253,8 +1254,8 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
         if part and m.group() not in sentence and not re.search(rf"[\u4e00-\u9fff]{m.group(1)}", sentence):
             conflicts.append((m.group(), part.group()))
     # A change asked (同比增长了多少), a level said ("零售额实现56.35亿元"): no word of change there.
-    change, amount = _CHANGE_ASKED.search(question), _AMOUNT.search(sentence)
-    if change and amount and not _CHANGE_SAID.search(sentence):
+    change = _CHANGE_ASKED.search(question)
+    if change and not _CHANGE_SAID.search(sentence) and (amount := _AMOUNT.search(sentence)):
         conflicts.append((change.group(1), amount.group()))
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
         _measure_conflicts(question, sentence, _SECTORS)
