@@ -10,6 +10,8 @@ Layout of an index folder (``embeddings/index`` by default)::
         documents.json    each document's clean text and identity (sha256, encoding)
         vectors.faiss     faiss.IndexFlatIP over L2-normalized vectors (inner product = cosine)
         bm25_tf.npz       term frequencies (chunks x terms), bm25_vocab.json the terms
+        sentences.npz     the reader's sentence table (SentenceTable: offsets, vectors, clause
+                          pieces and their vectors), sentences_pos.json its POS tags
 
 A writer builds a new version folder beside the old one and then replaces CURRENT, so a
 crash at any moment leaves either the old or the new index, never a mix; readers that
@@ -32,7 +34,8 @@ from .chunking import MAX_CHUNK_CHARS, MIN_CHUNK_CHARS
 from .lexical import BM25
 from .records import Chunk
 
-FORMAT_VERSION = 1
+# 2: the sentence table holds clause pieces and their vectors (an index of format 1 is rebuilt).
+FORMAT_VERSION = 2
 # Every version folder has these, each with its checksum in the manifest.
 REQUIRED_FILES = frozenset({"chunks.jsonl", "documents.json", "vectors.faiss", "bm25_tf.npz", "bm25_vocab.json",
                             "sentences.npz", "sentences_pos.json"})
@@ -109,10 +112,11 @@ class Index:
         clone.chunks = list(self.chunks)
         clone.vectors = self.vectors.copy()
         clone.bm25 = BM25(dict(self.bm25.vocab), self.bm25.tf.copy())
-        clone.sentences = SentenceTable(self.sentences.chunk.copy(), self.sentences.start.copy(),
-                                        self.sentences.end.copy(),
-                                        None if self.sentences.vectors is None else self.sentences.vectors.copy(),
-                                        list(self.sentences.pos))
+        table = self.sentences
+        clone.sentences = SentenceTable(table.chunk.copy(), table.start.copy(), table.end.copy(),
+                                        None if table.vectors is None else table.vectors.copy(), list(table.pos),
+                                        table.clauses.copy(), table.clause_start.copy(), table.clause_end.copy(),
+                                        None if table.clause_vectors is None else table.clause_vectors.copy())
         clone._faiss = None
         clone._article_first = None
         return clone
@@ -192,6 +196,9 @@ class SentenceTable:
     Row j: chunk row ``chunk[j]``, characters ``[start[j], end[j])`` of that chunk's document,
     its vector (same model as the chunks) and its jieba part-of-speech tokens ``pos[j]``
     ("word/flag" strings).  Rows are ordered by chunk, so a chunk's sentences are contiguous.
+    A sentence of several clauses also has ``clauses[j]`` pieces (chunking.clause_spans: each
+    clause and each pair of neighbouring clauses), in row order: document offsets
+    ``clause_start`` / ``clause_end`` and a vector each (``clause_vectors``).
     """
 
     chunk: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
@@ -199,6 +206,11 @@ class SentenceTable:
     end: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     vectors: np.ndarray | None = None
     pos: list[list[str]] = field(default_factory=list)
+    clauses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    clause_start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    clause_end: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    clause_vectors: np.ndarray | None = None
+    _clause_offsets: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return int(self.chunk.size)
@@ -208,6 +220,12 @@ class SentenceTable:
         hi = int(np.searchsorted(self.chunk, row, side="right"))
         return range(lo, hi)
 
+    def clauses_of(self, row: int) -> range:
+        """The clause pieces of sentence ``row`` (empty for a sentence of one clause)."""
+        if self._clause_offsets is None or len(self._clause_offsets) != len(self) + 1:
+            self._clause_offsets = np.concatenate([[0], np.cumsum(self.clauses)]).astype(np.int64)
+        return range(int(self._clause_offsets[row]), int(self._clause_offsets[row + 1]))
+
     def extend(self, other: "SentenceTable", row_offset: int) -> None:
         self.chunk = np.concatenate([self.chunk, other.chunk.astype(np.int32) + row_offset]).astype(np.int32)
         self.start = np.concatenate([self.start, other.start]).astype(np.int32)
@@ -216,6 +234,13 @@ class SentenceTable:
             self.vectors = other.vectors if self.vectors is None or not len(self.vectors) else \
                 np.vstack([self.vectors, other.vectors])
         self.pos.extend(other.pos)
+        self.clauses = np.concatenate([self.clauses, other.clauses]).astype(np.int32)
+        self.clause_start = np.concatenate([self.clause_start, other.clause_start]).astype(np.int32)
+        self.clause_end = np.concatenate([self.clause_end, other.clause_end]).astype(np.int32)
+        if other.clause_vectors is not None and len(other.clause_vectors):
+            self.clause_vectors = other.clause_vectors if self.clause_vectors is None or not len(self.clause_vectors) \
+                else np.vstack([self.clause_vectors, other.clause_vectors])
+        self._clause_offsets = None
 
     def keep_chunks(self, keep: np.ndarray) -> None:
         """Drop the sentences of removed chunks and renumber the chunk rows that stay."""
@@ -226,10 +251,19 @@ class SentenceTable:
         if self.vectors is not None:
             self.vectors = self.vectors[mask]
         self.pos = [p for p, k in zip(self.pos, mask) if k]
+        pieces = np.repeat(mask, self.clauses) if len(self) else np.zeros(0, dtype=bool)
+        self.clauses = self.clauses[mask]
+        self.clause_start, self.clause_end = self.clause_start[pieces], self.clause_end[pieces]
+        if self.clause_vectors is not None:
+            self.clause_vectors = self.clause_vectors[pieces]
+        self._clause_offsets = None
 
     def save(self, folder: Path) -> list[str]:
+        empty = np.zeros((0, 0), np.float16)
         np.savez(folder / "sentences.npz", chunk=self.chunk, start=self.start, end=self.end,
-                 vectors=self.vectors if self.vectors is not None else np.zeros((0, 0), np.float16))
+                 vectors=self.vectors if self.vectors is not None else empty, clauses=self.clauses,
+                 clause_start=self.clause_start, clause_end=self.clause_end,
+                 clause_vectors=self.clause_vectors if self.clause_vectors is not None else empty)
         (folder / "sentences_pos.json").write_text(json.dumps(self.pos, ensure_ascii=False), encoding="utf-8")
         return ["sentences.npz", "sentences_pos.json"]
 
@@ -238,8 +272,11 @@ class SentenceTable:
         data = np.load(folder / "sentences.npz")
         vectors = data["vectors"]
         pos = json.loads((folder / "sentences_pos.json").read_text(encoding="utf-8"))
+        clause_vectors = data["clause_vectors"]
         return cls(chunk=data["chunk"], start=data["start"], end=data["end"],
-                   vectors=vectors.astype(np.float32) if vectors.size else None, pos=pos)
+                   vectors=vectors.astype(np.float32) if vectors.size else None, pos=pos,
+                   clauses=data["clauses"], clause_start=data["clause_start"], clause_end=data["clause_end"],
+                   clause_vectors=clause_vectors.astype(np.float32) if clause_vectors.size else None)
 
 
 # ---------------------------------------------------------------- persistence
@@ -452,7 +489,9 @@ def _assemble(manifest, version, chunks, docs, faiss_index, bm25, sentences) -> 
         raise IndexProblem("index tables disagree in length (chunks, vectors, BM25)")
     n = len(sentences)
     if len(sentences.pos) != n or len(sentences.start) != n or len(sentences.end) != n or \
-            (sentences.vectors is not None and len(sentences.vectors) != n) or \
+            (sentences.vectors is not None and len(sentences.vectors) != n) or len(sentences.clauses) != n or \
+            not (int(sentences.clauses.sum()) == len(sentences.clause_start) == len(sentences.clause_end)) or \
+            (sentences.clause_vectors is not None and len(sentences.clause_vectors) != len(sentences.clause_start)) or \
             (n and (int(sentences.chunk.max()) >= len(chunks) or int(sentences.chunk.min()) < 0)):
         raise IndexProblem("index sentence table disagrees with the chunk table")
     if {c.source for c in chunks} - set(docs):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunking import chunk_document, sentence_spans
+from .chunking import chunk_document, clause_spans, sentence_spans
 from .documents import TEXT_SUFFIXES, Document, DocumentError, list_documents, read_document
 from .encoder import Encoder, model_name
 from .index import (DocumentEntry, Index, IndexProblem, SentenceTable, current_version, default_chunking,
@@ -145,18 +145,24 @@ class Assistant:
         return documents
 
     def _embed_and_add(self, index: Index, prepared: list["PreparedDocument"], progress: bool) -> None:
-        """Embed the chunks and sentences of prepared documents in one pass, then add them."""
+        """Embed the chunks and sentences of prepared documents in one pass, their clauses in
+        another, then add them."""
         texts = [c.text for p in prepared for c in p.chunks]
         texts += [p.entry.text[s:e] for p in prepared for s, e in zip(p.sentences.start, p.sentences.end)]
         vectors = self.encoder.encode_passages(texts, progress=progress)
         n_chunks = sum(len(p.chunks) for p in prepared)
         chunk_vectors, sentence_vectors = vectors[:n_chunks], vectors[n_chunks:]
-        c_off = s_off = 0
+        # The clauses in a pass of their own, so that adding them changed no chunk or sentence vector.
+        clause_vectors = self.encoder.encode_passages(
+            [p.entry.text[s:e] for p in prepared for s, e in zip(p.sentences.clause_start, p.sentences.clause_end)],
+            progress=progress)
+        c_off = s_off = k_off = 0
         for p in prepared:
-            n, m = len(p.chunks), len(p.sentences)
+            n, m, k = len(p.chunks), len(p.sentences), len(p.sentences.clause_start)
             p.sentences.vectors = sentence_vectors[s_off:s_off + m]
+            p.sentences.clause_vectors = clause_vectors[k_off:k_off + k]
             index.add_chunks(p.entry, p.chunks, chunk_vectors[c_off:c_off + n], p.tokens, p.sentences)
-            c_off, s_off = c_off + n, s_off + m
+            c_off, s_off, k_off = c_off + n, s_off + m, k_off + k
 
     # ------------------------------------------------------------ incremental changes
 
@@ -438,15 +444,20 @@ class PreparedDocument:
 def prepare_document(doc: Document, chunking: dict) -> PreparedDocument:
     """Everything about a document that does not need the model: chunks, BM25 tokens, sentences, POS."""
     clean, chunks = chunk_document(doc.text, doc.name, chunking["max_chars"], chunking["min_chars"])
-    rows, starts, ends, pos = [], [], [], []
+    rows, starts, ends, pos, clauses, clause_starts, clause_ends = [], [], [], [], [], [], []
     for row, chunk in enumerate(chunks):
         for s, e in sentence_spans(clean, chunk.start, chunk.end):
             rows.append(row)
             starts.append(s)
             ends.append(e)
             pos.append(pos_tags(clean[s:e]))
-    sentences = SentenceTable(chunk=np.asarray(rows, dtype=np.int32), start=np.asarray(starts, dtype=np.int32),
-                              end=np.asarray(ends, dtype=np.int32), pos=pos)
+            pieces = clause_spans(clean[s:e])
+            clauses.append(len(pieces))
+            clause_starts += [s + a for a, _ in pieces]
+            clause_ends += [s + b for _, b in pieces]
+    ints = lambda values: np.asarray(values, dtype=np.int32)   # noqa: E731
+    sentences = SentenceTable(chunk=ints(rows), start=ints(starts), end=ints(ends), pos=pos, clauses=ints(clauses),
+                              clause_start=ints(clause_starts), clause_end=ints(clause_ends))
     entry = DocumentEntry(doc.name, doc.sha256, doc.encoding, clean)
     return PreparedDocument(entry, chunks, [tokenize(c.title + " " + c.text) for c in chunks], sentences)
 

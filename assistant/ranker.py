@@ -18,7 +18,8 @@ scores (``ScoredSentence``) and their texts by ``sentence_features``.
 The span ranker (``span_ranker.json``, a LightGBM LambdaRank model trained by the same script on
 the same questions, exported to the same JSON trees) orders the candidate spans of the chosen
 sentence (reader.span_candidates: the rules' pick, typed spans, the slot, clauses, names after
-又名/称为, a name without its bracketed gloss...) from ``span_features``; it learned from their
+又名/称为, a name without its bracketed gloss...) from ``span_features`` (among them the question's
+cosine with each candidate's clause, read from the index's clause vectors); it learned from their
 graded relevance, round(4 * (char F1 + 0.5 * [contains the gold])).  The reader takes its best
 only when it beats the rules' pick by SPAN_MARGIN.
 """
@@ -171,7 +172,8 @@ def span_feature_names() -> tuple[str, ...]:
         "right_anchored", "from_slot_start", "to_slot_end", "in_question_share", "repeats_question",
         "digits", "book_title", "quote", "enumeration", "verb_share", "noun_share",
         "first_noun", "first_verb", "last_noun", "last_verb", "asked_unit_present", "asks_definition",
-        "left_match", "right_match", "clause_overlap", "clause_overlap_gap", "near_overlap", "clause_numbers")
+        "left_match", "right_match", "clause_overlap", "clause_overlap_gap", "near_overlap", "clause_numbers",
+        "clause_cosine", "clause_cosine_gap")
 
 
 _BETWEEN = set(" ，,、“”\"《》（）()")
@@ -243,8 +245,11 @@ def context_matches(question: str, sentence: str, start: int, end: int) -> tuple
             sum(n in before + " " + after for n in numbers) / max(len(numbers), 1))
 
 
-def span_features(question: str, kind: str, sentence: str, pos: list[str], candidates: list) -> np.ndarray:
-    """One row of span_feature_names() per (Span, tags) candidate of reader.span_candidates."""
+def span_features(question: str, kind: str, sentence: str, pos: list[str], candidates: list,
+                  clause_cosine: np.ndarray | None = None) -> np.ndarray:
+    """One row of span_feature_names() per (Span, tags) candidate of reader.span_candidates.
+    ``clause_cosine``: the question's cosine with each candidate's clause (Reader.clause_cosines;
+    zeros when the question has no vector)."""
     from . import reader as R
 
     slot = R.find_slot(question, sentence)
@@ -274,11 +279,15 @@ def span_features(question: str, kind: str, sentence: str, pos: list[str], candi
             *anchor_matches(question, sentence, span.start, span.end),
         ])
         overlap, near, numbers = context_matches(question, sentence, span.start, span.end)
-        rows[-1] += [overlap, 0.0, near, numbers]
+        rows[-1] += [overlap, 0.0, near, numbers, 0.0, 0.0]
     X = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
     if len(X):
-        column = span_feature_names().index("clause_overlap")     # its gap to the question's best comes next
-        X[:, column + 1] = X[:, column] - X[:, column].max()
+        names = span_feature_names()
+        if clause_cosine is not None:
+            X[:, names.index("clause_cosine")] = clause_cosine
+        for name in ("clause_overlap", "clause_cosine"):     # each one's gap to the question's best comes next
+            column = names.index(name)
+            X[:, column + 1] = X[:, column] - X[:, column].max()
     return X
 
 

@@ -34,7 +34,9 @@
    an enumeration, the part after 是/为 or 又名/称为, a name without its bracketed gloss, the
    sentence), reading among other
    things how the words around each candidate, inside its clause, echo the question
-   (ranker.context_matches: 新建农村公路125公里 for 新修了多少公里农村公路), and replaces the pick
+   (ranker.context_matches: 新建农村公路125公里 for 新修了多少公里农村公路) and the question's
+   cosine with that clause (Reader.clause_cosines, from clause vectors made at index time:
+   同比增长0.6% for 跟去年同期比涨了多少, in other words), and replaces the pick
    when it is clearly better (SPAN_MARGIN).  A question about a photo (…的照片是谁拍的) is
    answered by the credit line under the chosen caption ("金洪石 摄": Reader.credit_of), a
    question for the reporter or author (…的记者是谁) by the byline of the chosen sentence's
@@ -73,6 +75,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import ranker
+from .chunking import clause_around
 from .index import Index
 from .lexical import STOPWORDS, tokenize
 from .records import Answer, Passage
@@ -1519,22 +1522,44 @@ class Reader:
         else:
             self.span_ranker = span_ranker
 
-    def choose_span(self, question: str, kind: str, sentence: str, pos: list[str]) -> Span:
+    def choose_span(self, question: str, kind: str, sentence: str, pos: list[str], row: int | None = None,
+                    query_vector: np.ndarray | None = None) -> Span:
         """The answer span inside the chosen sentence: the rules' pick (pick_span), unless the
-        span ranker scores another candidate of span_candidates higher by more than SPAN_MARGIN."""
+        span ranker scores another candidate of span_candidates higher by more than SPAN_MARGIN.
+        ``row`` (the sentence's row in the index) and ``query_vector`` give the ranker the
+        question's cosine with each candidate's clause."""
         rule = pick_span(question, kind, sentence, pos)
         if self.span_ranker is None:
             return with_head(question, sentence, rule)
         candidates = span_candidates(question, kind, sentence, pos, rule)
         if not candidates or "rule" not in candidates[0][1]:
             return with_head(question, sentence, rule)
-        scores = self.span_ranker.decision(ranker.span_features(question, kind, sentence, pos, candidates))
+        cosines = self.clause_cosines(row, sentence, candidates, query_vector)
+        scores = self.span_ranker.decision(ranker.span_features(question, kind, sentence, pos, candidates, cosines))
         best = int(np.argmax(scores))
         if best == 0 or scores[best] - scores[0] <= SPAN_MARGIN:
             return with_head(question, sentence, rule)
         span, tags = candidates[best]
         kind = next((k for k in SPAN_KINDS if f"typed_{k}" in tags), "sentence" if "sentence" in tags else "span")
         return with_head(question, sentence, Span(span.start, span.end, kind))
+
+    def clause_cosines(self, row: int | None, sentence: str, candidates: list,
+                       query_vector: np.ndarray | None) -> np.ndarray | None:
+        """The question's cosine with the clause each candidate span stands in
+        (chunking.clause_around): the index's vector of that clause piece, or of the whole
+        sentence when the clause is not one of its pieces (one clause, or more than two).
+        None without a row or a question vector."""
+        table = self.index.sentences
+        if row is None or query_vector is None or table.vectors is None:
+            return None
+        s0 = int(table.start[row])
+        pieces = {(int(table.clause_start[k]) - s0, int(table.clause_end[k]) - s0): k for k in table.clauses_of(row)}
+        whole = float(table.vectors[row] @ query_vector)
+        out = []
+        for span, _ in candidates:
+            k = pieces.get(clause_around(sentence, span.start, span.end))
+            out.append(whole if k is None or table.clause_vectors is None else float(table.clause_vectors[k] @ query_vector))
+        return np.array(out)
 
     def _idf(self, words: list[str]) -> np.ndarray:
         bm25 = self.index.bm25
@@ -1829,7 +1854,7 @@ class Reader:
         elif antecedent:
             span = antecedent[1]
         else:
-            span = self.choose_span(question, kind, sentence, table.pos[best.row])
+            span = self.choose_span(question, kind, sentence, table.pos[best.row], best.row, query_vector)
         if kind == "quantity" and not gives_a_number(sentence[span.start:span.end]):
             # A 多少 question answered by words without a number is not answered.
             answer.message = NOT_FOUND + "（最接近的句子没有给出问题问的数量）"

@@ -2,6 +2,7 @@
 
     python bench/train_ranker.py               # retrieval cached in bench/out, features recomputed
     python bench/train_ranker.py --recollect   # redo the retrieval too (after an index change)
+    python bench/train_ranker.py --span-only   # train only the span ranker; the sentence ranker stays
     python bench/train_ranker.py --report      # only compare the shipped rankers with the fallbacks
     python bench/train_ranker.py --report --span-cv   # how the span ranker (LambdaRank) was chosen
     python bench/train_ranker.py --report --bag-cv    # how BAGS and the seed weights were chosen (slow)
@@ -317,7 +318,8 @@ def span_examples(index, questions: list[dict], lam: float = None) -> list[dict]
         contains = np.array([any(g in cmrc_normalize(t) for g in golds) for t in texts], dtype=float)
         out.append({"source": q["source"], "id": q["id"], "half": q["half"], "f1": f1, "contains": contains,
                     "y": relative(f1 + lam * contains), "rule": "rule" in candidates[0][1],
-                    "X": ranker.span_features(q["question"], kind, sentence, pos, candidates)})
+                    "X": ranker.span_features(q["question"], kind, sentence, pos, candidates,
+                                              reader.clause_cosines(best.row, sentence, candidates, q["query_vector"]))})
     return out
 
 
@@ -443,8 +445,10 @@ def feature_cv(data: list[dict]) -> None:
 
 # Span features added by later sessions: --span-feature-cv compares the span ranker without each
 # group (its columns set to 0, so no tree splits on them) against the ranker with every feature.
+# (The clause's echo of the question, clause_overlap / clause_overlap_gap / near_overlap /
+# clause_numbers, was the group before; its run is bench/results/span_feature_cv.log.)
 SPAN_FEATURE_GROUPS = (
-    ("the clause's echo of the question", ("clause_overlap", "clause_overlap_gap", "near_overlap", "clause_numbers")),
+    ("the question's cosine with the clause", ("clause_cosine", "clause_cosine_gap")),
 )
 
 
@@ -529,6 +533,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recollect", action="store_true", help="redo the retrieval of every question")
     parser.add_argument("--report", action="store_true", help="do not train; report the shipped rankers")
+    parser.add_argument("--span-only", action="store_true",
+                        help="train only the span ranker (after a change of the span features); the sentence "
+                             "ranker and its cross-fitting folds stay as they are")
     parser.add_argument("--span-cv", action="store_true", help="cross-validate the span ranker's settings")
     parser.add_argument("--bag-cv", action="store_true", help="cross-validate BAGS and the seed weights")
     parser.add_argument("--feature-cv", action="store_true", help="cross-validate the last sentence features")
@@ -571,7 +578,7 @@ def main() -> int:
         settings_cv(data, is_span=False)
         return 0
 
-    if not args.report:
+    if not args.report and not args.span_only:
         tuning = [d for d in part("seeds", "in") + part("cmrc", "in") if d["y"].any()]
         started = time.perf_counter()
         model, rows = fit(tuning)

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import (CLOSERS, MAX_CHUNK_CHARS, SENTENCE_END, chunk_document, reflow,
-                                sentence_spans)
+from assistant.chunking import (CLOSERS, MAX_CHUNK_CHARS, SENTENCE_END, chunk_document, clause_around,
+                                clause_spans, reflow, sentence_spans)
 from assistant.documents import read_document
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
@@ -126,3 +126,21 @@ def test_a_stray_quotation_mark_does_not_swallow_the_paragraph():
     text = "一个“没有关闭的引号；后面很长。第二句。\n“跨行的引号；\n第三行”"
     spans = [text[s:e] for s, e in sentence_spans(text)]
     assert spans == ["一个“没有关闭的引号；", "后面很长。", "第二句。", "“跨行的引号；", "第三行”"]
+
+
+def test_clause_spans_are_the_clauses_and_their_neighbouring_pairs():
+    sentence = "今年一季度，实现产值30亿元，同比增长0.6%；环比提升25.9个百分点。"
+    pieces = [sentence[a:b] for a, b in clause_spans(sentence)]
+    assert pieces == ["今年一季度", "实现产值30亿元", "同比增长0.6%", "环比提升25.9个百分点。",
+                      "今年一季度，实现产值30亿元", "实现产值30亿元，同比增长0.6%", "同比增长0.6%；环比提升25.9个百分点。"]
+    assert clause_spans("一句没有逗号的话。") == []
+    assert clause_spans("只有一个分句，") == []          # an empty clause after the break is no clause
+
+
+def test_clause_around_is_the_clause_of_a_span_or_the_clauses_it_crosses():
+    sentence = "今年一季度，实现产值30亿元，同比增长0.6%。"
+    i = sentence.index("30亿元")
+    assert sentence[slice(*clause_around(sentence, i, i + len("30亿元")))] == "实现产值30亿元"
+    j = sentence.index("0.6%")
+    assert sentence[slice(*clause_around(sentence, i, j + 4))] == "实现产值30亿元，同比增长0.6%。"
+    assert clause_around(sentence, 0, len(sentence)) == (0, len(sentence))

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.chunking import clause_spans
 from assistant.documents import content_hash
 from assistant.index import IndexProblem, current_version, load_index, read_manifest
 from assistant.pipeline import Assistant, _empty_index, safe_name, staleness
@@ -142,9 +143,15 @@ def assert_consistent(bot: Assistant) -> None:
         assert loaded.documents[c.source].text[c.start:c.end] == c.text
     for name, d in loaded.documents.items():
         assert d.n_chunks == sum(1 for c in loaded.chunks if c.source == name)
-    for j in range(len(loaded.sentences)):
-        c = loaded.chunks[loaded.sentences.chunk[j]]
-        assert c.start <= loaded.sentences.start[j] < loaded.sentences.end[j] <= c.end
+    table = loaded.sentences
+    for j in range(len(table)):
+        c = loaded.chunks[table.chunk[j]]
+        assert c.start <= table.start[j] < table.end[j] <= c.end
+        # the clause pieces of every sentence are its own, in clause_spans' order
+        s0, text = int(table.start[j]), loaded.documents[c.source].text
+        pieces = [(int(table.clause_start[k]) - s0, int(table.clause_end[k]) - s0) for k in table.clauses_of(j)]
+        assert pieces == clause_spans(text[s0:table.end[j]])
+    assert table.clause_vectors is None or len(table.clause_vectors) == len(table.clause_start)
 
 
 def child_script(tmp_path: Path) -> Path:
@@ -656,6 +663,17 @@ def test_random_updates_equal_a_full_rebuild(encoder, tmp_path):
     for key, i in inc_rows.items():
         assert np.abs(bot.index.vectors[i] - full.index.vectors[full_rows[key]]).max() < 1e-4
     assert len(bot.index.sentences) == len(full.index.sentences)
+
+    # and the same clause pieces with the same vectors
+    def clause_rows(ix):
+        t = ix.sentences
+        return {(ix.chunks[t.chunk[j]].source, int(t.clause_start[k]), int(t.clause_end[k])): t.clause_vectors[k]
+                for j in range(len(t)) for k in t.clauses_of(j)}
+
+    inc_clauses, full_clauses = clause_rows(bot.index), clause_rows(full.index)
+    assert inc_clauses and inc_clauses.keys() == full_clauses.keys()
+    for key, v in inc_clauses.items():
+        assert np.abs(v - full_clauses[key]).max() < 1e-4
 
     questions = [p[:18] for p in pool[:6]] + ["延边州的人参产业发展得怎么样？", "敦化市设立了多少个专窗？"]
     want = _snapshot(full, questions)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant import ranker
-from assistant.reader import Reader, question_type
+from assistant.reader import Reader, Span, question_type
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -191,6 +191,43 @@ def test_span_candidates_start_with_the_rule_and_cover_the_sentence():
     assert all(tags <= set(SPAN_TAGS) for _, tags in candidates)
     X = ranker.span_features(question, "place", sentence, pos, candidates)
     assert X.shape == (len(candidates), len(ranker.span_feature_names())) and np.isfinite(X).all()
+
+
+def test_clause_cosine_reads_the_clause_of_each_candidate(bot):
+    """A sentence that lists three figures: each figure is read with the vector of its own
+    clause, a span over two neighbouring clauses with the pair's, the whole sentence with the
+    sentence's; and the cosines reach the span ranker's clause_cosine column."""
+    from assistant.reader import span_candidates
+
+    reader = Reader(bot.index, bot.encoder)
+    table = bot.index.sentences
+    row = next(j for j in range(len(table)) if "环比提升25.9个百分点" in reader.row_text(j))
+    sentence = reader.row_text(row)
+    text = bot.index.document_text(bot.index.chunks[int(table.chunk[row])].source)
+    piece = {text[table.clause_start[k]:table.clause_end[k]]: table.clause_vectors[k] for k in table.clauses_of(row)}
+    assert "同比增长0.6%" in piece and "延边州医药制造业实现工业总产值30亿元，同比增长0.6%" in piece
+    qv = bot.retriever.query_vector("一季度延边医药制造业的产值跟去年同期比涨了多少？")
+
+    def candidate(a: str, b: str | None = None):
+        start = sentence.index(a)
+        return Span(start, sentence.index(b) + len(b) if b else start + len(a), "span"), frozenset()
+
+    candidates = [candidate("30亿元"), candidate("0.6%"), candidate("30亿元", "0.6%"), (Span(0, len(sentence), "sentence"), frozenset())]
+    cosines = reader.clause_cosines(row, sentence, candidates, qv)
+    want = [piece["延边州医药制造业实现工业总产值30亿元"] @ qv, piece["同比增长0.6%"] @ qv,
+            piece["延边州医药制造业实现工业总产值30亿元，同比增长0.6%"] @ qv, table.vectors[row] @ qv]
+    assert np.allclose(cosines, want, atol=1e-6) and len(set(np.round(cosines, 6))) == 4
+    pos = table.pos[row]
+    question = "一季度延边医药制造业的产值跟去年同期比涨了多少？"
+    full = span_candidates(question, "quantity", sentence, pos)
+    names = ranker.span_feature_names()
+    X = ranker.span_features(question, "quantity", sentence, pos, full, reader.clause_cosines(row, sentence, full, qv))
+    assert X[:, names.index("clause_cosine")].min() > 0.5
+    assert X[:, names.index("clause_cosine_gap")].max() == 0.0 > X[:, names.index("clause_cosine_gap")].min()
+    # without a question vector the columns are zeros, and nothing fails
+    assert reader.clause_cosines(row, sentence, full, None) is None
+    X0 = ranker.span_features(question, "quantity", sentence, pos, full)
+    assert not X0[:, names.index("clause_cosine")].any()
 
 
 def test_span_export_matches_scikit_learn():

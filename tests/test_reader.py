@@ -428,7 +428,7 @@ def test_a_quantity_question_answered_without_a_number_is_declined(bot, monkeypa
     question = "延吉市污水处理厂二期每天能处理多少吨污水？"
     assert bot.ask(question).found
     # the same evidence, but a span without a number in it (as a span ranker might pick)
-    monkeypatch.setattr(Reader, "choose_span", lambda self, q, kind, sentence, pos: Span(0, 2, "span"))
+    monkeypatch.setattr(Reader, "choose_span", lambda self, q, kind, sentence, pos, *rest: Span(0, 2, "span"))
     answer = bot.ask(question)
     assert not answer.found and answer.text == "" and answer.message.startswith(NOT_FOUND)
     assert "数量" in answer.message and answer.citations      # possibly related passages are offered
