@@ -569,6 +569,11 @@ def _damage(index_dir: Path, how: str) -> str:
         del manifest["checksums"]
         (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         return "checksums missing"
+    if how == "older format":          # an index written before the clause pieces (format 1)
+        manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        manifest["format_version"] = 1
+        (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        return "index format 1 is not 2"
     if how == "truncated manifest":
         path = version / "manifest.json"
         path.write_bytes(path.read_bytes()[:100])
@@ -579,7 +584,7 @@ def _damage(index_dir: Path, how: str) -> str:
     raise ValueError(how)
 
 
-@pytest.mark.parametrize("how", ["flipped byte", "truncated", "missing file", "no checksums",
+@pytest.mark.parametrize("how", ["flipped byte", "truncated", "missing file", "no checksums", "older format",
                                  "truncated manifest", "CURRENT names nothing"])
 def test_a_damaged_index_is_detected_and_rebuilt_with_a_message(collection, caplog, how):
     bot = collection
