@@ -1,5 +1,7 @@
 """Would the question's cosine with one clause help either ranker?  A probe, not part of the
-reader (BENCHMARKS.md section 3, twelfth session).
+reader (BENCHMARKS.md section 3, twelfth session); the span part is now in the reader
+(Reader.clause_cosines), with one shortcut: a clause that is not a stored piece is read with
+the sentence's vector instead of being embedded.
 
     python bench/clause_probe.py            # needs bench/out/ranker_questions.pkl (python bench/train_ranker.py)
     python bench/clause_probe.py --spans    # the span ranker's part only
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import pickle
-import re
 import sys
 from pathlib import Path
 
@@ -34,32 +35,19 @@ sys.path.insert(0, str(ROOT / "bench"))
 import train_ranker as tr  # noqa: E402
 
 from assistant import ranker  # noqa: E402
+from assistant.chunking import clause_around, clause_spans  # noqa: E402
 from assistant.encoder import Encoder  # noqa: E402
 from assistant.index import load_index  # noqa: E402
 from assistant.reader import Reader  # noqa: E402
 
-CLAUSE_BREAK = re.compile(r"[，,；;：:]")
-
-
 def pieces(sentence: str) -> list[str]:
     """The sentence's clauses and pairs of adjacent clauses (the sentence itself when it has one)."""
-    bounds, start = [], 0
-    for m in CLAUSE_BREAK.finditer(sentence):
-        if sentence[start:m.start()].strip():
-            bounds.append((start, m.start()))
-        start = m.end()
-    if sentence[start:].strip():
-        bounds.append((start, len(sentence)))
-    if len(bounds) <= 1:
-        return [sentence]
-    return [sentence[a:b] for a, b in bounds] + [sentence[a:d] for (a, _), (_, d) in zip(bounds, bounds[1:])]
+    return [sentence[a:b] for a, b in clause_spans(sentence)] or [sentence]
 
 
 def clause_of(sentence: str, start: int, end: int) -> str:
     """The span with the rest of its clause: from the break before it to the break after it."""
-    cs = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
-    m = CLAUSE_BREAK.search(sentence, end)
-    return sentence[cs:m.start() if m else len(sentence)] or sentence
+    return sentence[slice(*clause_around(sentence, start, end))]
 
 
 class Vectors:
