@@ -192,15 +192,16 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
 
 # Clauses: a long sentence often lists several facts, one to a clause ("实现产值30亿元，同比增长
-# 0.6%，环比提升25.9个百分点"); its embedding mixes them all.  The index embeds each clause and
-# each pair of neighbouring clauses of a sentence that has more than one, and the span ranker
-# reads the question's cosine with the clause a candidate answer stands in.
+# 0.6%，环比提升25.9个百分点"); its embedding mixes them all.  The index embeds each clause of a
+# sentence that has more than one, and the span ranker reads the question's cosine with the
+# clause a candidate answer stands in.  (Pairs of neighbouring clauses were embedded too at
+# first: they made the build a quarter slower and the span ranker no better, BENCHMARKS.md §3.)
 CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 
 
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
-    """The clauses of a sentence (cut at ，；：) and every pair of neighbouring clauses, as
-    (start, end) offsets into the sentence; none when the sentence is one clause."""
+    """The clauses of a sentence (cut at ，；：), as (start, end) offsets into the sentence;
+    none when the sentence is one clause."""
     bounds, start = [], 0
     for m in CLAUSE_BREAK.finditer(sentence):
         if sentence[start:m.start()].strip():
@@ -208,9 +209,7 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
         start = m.end()
     if sentence[start:].strip():
         bounds.append((start, len(sentence)))
-    if len(bounds) <= 1:
-        return []
-    return bounds + [(a, d) for (a, _), (_, d) in zip(bounds, bounds[1:])]
+    return bounds if len(bounds) > 1 else []
 
 
 def clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:

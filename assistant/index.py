@@ -196,8 +196,8 @@ class SentenceTable:
     Row j: chunk row ``chunk[j]``, characters ``[start[j], end[j])`` of that chunk's document,
     its vector (same model as the chunks) and its jieba part-of-speech tokens ``pos[j]``
     ("word/flag" strings).  Rows are ordered by chunk, so a chunk's sentences are contiguous.
-    A sentence of several clauses also has ``clauses[j]`` pieces (chunking.clause_spans: each
-    clause and each pair of neighbouring clauses), in row order: document offsets
+    A sentence of several clauses also has ``clauses[j]`` pieces (chunking.clause_spans: its
+    clauses), in row order: document offsets
     ``clause_start`` / ``clause_end`` and a vector each (``clause_vectors``).
     """
 

@@ -1546,9 +1546,9 @@ class Reader:
     def clause_cosines(self, row: int | None, sentence: str, candidates: list,
                        query_vector: np.ndarray | None) -> np.ndarray | None:
         """The question's cosine with the clause each candidate span stands in
-        (chunking.clause_around): the index's vector of that clause piece, or of the whole
-        sentence when the clause is not one of its pieces (one clause, or more than two).
-        None without a row or a question vector."""
+        (chunking.clause_around): the index's vector of that clause, or of the whole sentence
+        when the span's clause is not one of its pieces (the sentence is one clause, or the
+        span crosses a clause break).  None without a row or a question vector."""
         table = self.index.sentences
         if row is None or query_vector is None or table.vectors is None:
             return None

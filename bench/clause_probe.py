@@ -41,8 +41,11 @@ from assistant.index import load_index  # noqa: E402
 from assistant.reader import Reader  # noqa: E402
 
 def pieces(sentence: str) -> list[str]:
-    """The sentence's clauses and pairs of adjacent clauses (the sentence itself when it has one)."""
-    return [sentence[a:b] for a, b in clause_spans(sentence)] or [sentence]
+    """The sentence's clauses and pairs of adjacent clauses (the sentence itself when it has
+    one), as the probe embedded them; the reader keeps the clauses only."""
+    spans = clause_spans(sentence)
+    pairs = [(a, d) for (a, _), (_, d) in zip(spans, spans[1:])]
+    return [sentence[a:b] for a, b in spans + pairs] or [sentence]
 
 
 def clause_of(sentence: str, start: int, end: int) -> str:

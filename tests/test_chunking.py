@@ -128,11 +128,10 @@ def test_a_stray_quotation_mark_does_not_swallow_the_paragraph():
     assert spans == ["一个“没有关闭的引号；", "后面很长。", "第二句。", "“跨行的引号；", "第三行”"]
 
 
-def test_clause_spans_are_the_clauses_and_their_neighbouring_pairs():
+def test_clause_spans_are_the_clauses_of_a_sentence():
     sentence = "今年一季度，实现产值30亿元，同比增长0.6%；环比提升25.9个百分点。"
     pieces = [sentence[a:b] for a, b in clause_spans(sentence)]
-    assert pieces == ["今年一季度", "实现产值30亿元", "同比增长0.6%", "环比提升25.9个百分点。",
-                      "今年一季度，实现产值30亿元", "实现产值30亿元，同比增长0.6%", "同比增长0.6%；环比提升25.9个百分点。"]
+    assert pieces == ["今年一季度", "实现产值30亿元", "同比增长0.6%", "环比提升25.9个百分点。"]
     assert clause_spans("一句没有逗号的话。") == []
     assert clause_spans("只有一个分句，") == []          # an empty clause after the break is no clause
 
