@@ -196,9 +196,9 @@ class SentenceTable:
     Row j: chunk row ``chunk[j]``, characters ``[start[j], end[j])`` of that chunk's document,
     its vector (same model as the chunks) and its jieba part-of-speech tokens ``pos[j]``
     ("word/flag" strings).  Rows are ordered by chunk, so a chunk's sentences are contiguous.
-    A sentence of several clauses also has ``clauses[j]`` pieces (chunking.clause_spans: its
-    clauses), in row order: document offsets
-    ``clause_start`` / ``clause_end`` and a vector each (``clause_vectors``).
+    A sentence of several clauses also has ``clauses[j]`` clause pieces (chunking.clause_spans),
+    stored in row order: document offsets ``clause_start`` / ``clause_end`` and a vector each
+    (``clause_vectors``).
     """
 
     chunk: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))

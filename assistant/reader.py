@@ -35,8 +35,9 @@
    sentence), reading among other
    things how the words around each candidate, inside its clause, echo the question
    (ranker.context_matches: 新建农村公路125公里 for 新修了多少公里农村公路) and the question's
-   cosine with that clause (Reader.clause_cosines, from clause vectors made at index time:
-   同比增长0.6% for 跟去年同期比涨了多少, in other words), and replaces the pick
+   cosine with that clause (Reader.clause_cosines, from clause vectors made at index time: a
+   sentence that lists several facts has one vector per clause besides the one that mixes
+   them), and replaces the pick
    when it is clearly better (SPAN_MARGIN).  A question about a photo (…的照片是谁拍的) is
    answered by the credit line under the chosen caption ("金洪石 摄": Reader.credit_of), a
    question for the reporter or author (…的记者是谁) by the byline of the chosen sentence's
