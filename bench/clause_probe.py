@@ -11,8 +11,9 @@ question's vector: "clause_cosine" (the best of the sentence's pieces) and its g
 candidate's are appended to the sentence features, and train_ranker.feature_cv (five fold
 draws) compares the ranker with and without them.  About 5 minutes on 2 cores.
 
-The probe also had a span part (the cosine of each candidate's own clause), run at commit
-c767dc8 (bench/results/clause_probe.log); it passed and is now in the reader
+The probe also had a span part (the cosine of each candidate's own clause), run with the code of
+commit c767dc8 and this file as first committed in eb3595d (bench/results/clause_probe.log); it
+passed and is now in the reader
 (Reader.clause_cosines), so its cross-validation is `python bench/train_ranker.py --report
 --span-feature-cv` on the shipped code.
 """
