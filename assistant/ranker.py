@@ -173,7 +173,7 @@ def span_feature_names() -> tuple[str, ...]:
         "digits", "book_title", "quote", "enumeration", "verb_share", "noun_share",
         "first_noun", "first_verb", "last_noun", "last_verb", "asked_unit_present", "asks_definition",
         "left_match", "right_match", "clause_overlap", "clause_overlap_gap", "near_overlap", "clause_numbers",
-        "clause_cosine", "clause_cosine_gap", "item_overlap", "item_overlap_gap")
+        "clause_cosine", "clause_cosine_gap")
 
 
 _BETWEEN = set(" ，,、“”\"《》（）()")
@@ -214,7 +214,6 @@ def anchor_matches(question: str, sentence: str, start: int, end: int) -> tuple[
 
 
 _CLAUSE_END = re.compile(r"[，,。；;！!？?：:]")
-_ITEM_END = re.compile(r"[，,。；;！!？?：:、]")
 _NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
 
 
@@ -244,24 +243,6 @@ def context_matches(question: str, sentence: str, start: int, end: int) -> tuple
     numbers = set(_NUMBER.findall(left + " " + right))
     return (len(asked & clause) / max(len(asked), 1), len(near_q & near_s) / max(len(near_q), 1),
             sum(n in before + " " + after for n in numbers) / max(len(numbers), 1))
-
-
-def item_match(question: str, sentence: str, start: int, end: int) -> float:
-    """How the words of the span's own item echo the question, where one clause lists several
-    figures with their labels ("高素质农民558人、新型农业经营主体带头人125人、“土专家”“田秀才”
-    2200余人" asked "“土专家”“田秀才”这类乡土能人有多少"): the share of the question's character
-    pairs (question word left out) found in the text around the span up to the nearest 、 or
-    clause break on each side.  context_matches reads the whole clause, the same for every figure
-    of such a list."""
-    sides = _question_sides(question)
-    left, right = sides if sides is not None else (question.lower(), "")
-    s = sentence.lower()
-    item_start = max((m.end() for m in _ITEM_END.finditer(s, 0, start)), default=0)
-    m = _ITEM_END.search(s, end)
-    item_end = m.start() if m else len(s)
-    asked = _bigrams(left) | _bigrams(right)
-    item = _bigrams(s[item_start:start]) | _bigrams(s[end:max(item_end, end)])
-    return len(asked & item) / max(len(asked), 1)
 
 
 def span_features(question: str, kind: str, sentence: str, pos: list[str], candidates: list,
@@ -298,13 +279,13 @@ def span_features(question: str, kind: str, sentence: str, pos: list[str], candi
             *anchor_matches(question, sentence, span.start, span.end),
         ])
         overlap, near, numbers = context_matches(question, sentence, span.start, span.end)
-        rows[-1] += [overlap, 0.0, near, numbers, 0.0, 0.0, item_match(question, sentence, span.start, span.end), 0.0]
+        rows[-1] += [overlap, 0.0, near, numbers, 0.0, 0.0]
     X = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
     if len(X):
         names = span_feature_names()
         if clause_cosine is not None:
             X[:, names.index("clause_cosine")] = clause_cosine
-        for name in ("clause_overlap", "clause_cosine", "item_overlap"):     # each one's gap to the question's best comes next
+        for name in ("clause_overlap", "clause_cosine"):     # each one's gap to the question's best comes next
             column = names.index(name)
             X[:, column + 1] = X[:, column] - X[:, column].max()
     return X

@@ -446,11 +446,9 @@ def feature_cv(data: list[dict]) -> None:
 # Span features added by later sessions: --span-feature-cv compares the span ranker without each
 # group (its columns set to 0, so no tree splits on them) against the ranker with every feature.
 # (The clause's echo of the question, clause_overlap / clause_overlap_gap / near_overlap /
-# clause_numbers, was the group before; its run is bench/results/span_feature_cv.log.  The
-# question's cosine with the clause, clause_cosine / clause_cosine_gap, came next; it was judged
-# by bench/clause_probe.py, log bench/results/clause_probe.log.)
+# clause_numbers, was the group before; its run is bench/results/span_feature_cv.log.)
 SPAN_FEATURE_GROUPS = (
-    ("the item's echo of the question", ("item_overlap", "item_overlap_gap")),
+    ("the question's cosine with the clause", ("clause_cosine", "clause_cosine_gap")),
 )
 
 
