@@ -67,8 +67,6 @@ FEATURES = (
     "topic_focus_gap",
     "topic_coverage",       # coverage of the question's words by the sentence and its article's lead together
     "topic_coverage_gap",
-    "conflict",             # the sentence names another year, phase or place than the question (reader.qualifier_conflict)
-    "conflict_gap",         # 1 when it does and another candidate does not
 )
 
 
@@ -107,7 +105,7 @@ def focus(words: list[str], title: str, sentence: str) -> float:
 
 def sentence_features(question: str, kind: str, scored: list, texts: list[str], neighbours: list[tuple],
                       titles: list[str] | None = None, topics: list[str] | None = None,
-                      topic_coverage: list[float] | None = None, conflicts: list[float] | None = None) -> np.ndarray:
+                      topic_coverage: list[float] | None = None) -> np.ndarray:
     """One row of FEATURES per candidate.
 
     ``scored``: the reader's ScoredSentence list; ``texts``: their sentences; ``neighbours``:
@@ -115,9 +113,7 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
     per candidate, the title of its passage; ``topics``: the title and the article's lead
     sentence (Index.lead_sentence); ``topic_coverage``: the reader's coverage of the question's
     words by the lead and the sentence together.  A sentence that leaves its subject unsaid
-    (体长可达76公分。) finds it in the lead (长齿锯犁鳗，为…的一种。).  ``conflicts``: per
-    candidate, 1.0 when it names another year, phase or place than the question (the reader's
-    qualifier_conflict, with its passage title); zeros when not given."""
+    (体长可达76公分。) finds it in the lead (长齿锯犁鳗，为…的一种。)."""
     from . import reader as R
 
     if not scored:
@@ -140,7 +136,6 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
     topics = topics or titles
     topical = np.array([focus(words, topic, t.lower()) for topic, t in zip(topics, texts)])
     covered = np.array(topic_coverage if topic_coverage is not None else [s.coverage for s in scored], dtype=float)
-    conflict = np.array(conflicts if conflicts is not None else [0.0] * len(scored), dtype=float)
     rows = []
     for i, (s, text, (next_text, previous_cosine)) in enumerate(zip(scored, texts, neighbours)):
         left_share = right_share = 0.0
@@ -162,7 +157,6 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
             *kind_row, float(cosine_rank[i]),
             order[i], order[i] - order.max(), focused[i], focused[i] - focused.max(),
             topical[i], topical[i] - topical.max(), covered[i], covered[i] - covered.max(),
-            conflict[i], conflict[i] - conflict.min(),
         ])
     return np.array(rows, dtype=np.float64)
 

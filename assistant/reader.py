@@ -1596,7 +1596,7 @@ class Reader:
         weights = self._idf(words) if words else np.zeros(0)
         photo_question = kind == "person" and PHOTO_QUESTION.search(question) is not None
         q_bigrams = question_bigrams(question)
-        scored, texts, neighbours, topics, topic_coverage, conflicts = [], [], [], [], [], []
+        scored, texts, neighbours, topics, topic_coverage = [], [], [], [], []
         for rank, passage in enumerate(passages):
             rows = list(table.rows_of_chunk(passage.chunk_id))
             if not rows:
@@ -1630,11 +1630,9 @@ class Reader:
                 texts.append(sentence)
                 topics.append(topic)
                 topic_coverage.append(self.coverage(words, weights, f"{topic}\n{sentence}") if words else 0.0)
-                conflicts.append(float(bool(qualifier_conflict(question, sentence, table.pos[row], passage.title))))
                 neighbours.append((sentences[i + 1] if i + 1 < len(rows) else "", float(cos[i - 1]) if i else None))
         titles = [passages[s.passage].title for s in scored]
-        return scored, ranker.sentence_features(question, kind, scored, texts, neighbours, titles, topics, topic_coverage,
-                                                conflicts)
+        return scored, ranker.sentence_features(question, kind, scored, texts, neighbours, titles, topics, topic_coverage)
 
     def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
         """Years, numbers, titles and quoted terms of the question that the passage's article
