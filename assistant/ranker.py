@@ -67,10 +67,6 @@ FEATURES = (
     "topic_focus_gap",
     "topic_coverage",       # coverage of the question's words by the sentence and its article's lead together
     "topic_coverage_gap",
-    "passage_score",        # the passage's fused retrieval score
-    "passage_score_gap",    # minus the first passage's
-    "chunk_cosine",         # the question's cosine with the passage's chunk vector
-    "chunk_cosine_gap",     # minus the best candidate's
 )
 
 
@@ -109,8 +105,7 @@ def focus(words: list[str], title: str, sentence: str) -> float:
 
 def sentence_features(question: str, kind: str, scored: list, texts: list[str], neighbours: list[tuple],
                       titles: list[str] | None = None, topics: list[str] | None = None,
-                      topic_coverage: list[float] | None = None, passage_scores: list[float] | None = None,
-                      chunk_cosines: list[float] | None = None) -> np.ndarray:
+                      topic_coverage: list[float] | None = None) -> np.ndarray:
     """One row of FEATURES per candidate.
 
     ``scored``: the reader's ScoredSentence list; ``texts``: their sentences; ``neighbours``:
@@ -118,9 +113,7 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
     per candidate, the title of its passage; ``topics``: the title and the article's lead
     sentence (Index.lead_sentence); ``topic_coverage``: the reader's coverage of the question's
     words by the lead and the sentence together.  A sentence that leaves its subject unsaid
-    (体长可达76公分。) finds it in the lead (长齿锯犁鳗，为…的一种。).  ``passage_scores`` /
-    ``chunk_cosines``: per candidate, its passage's retrieval score and the question's cosine
-    with its chunk (zeros when not given)."""
+    (体长可达76公分。) finds it in the lead (长齿锯犁鳗，为…的一种。)."""
     from . import reader as R
 
     if not scored:
@@ -143,8 +136,6 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
     topics = topics or titles
     topical = np.array([focus(words, topic, t.lower()) for topic, t in zip(topics, texts)])
     covered = np.array(topic_coverage if topic_coverage is not None else [s.coverage for s in scored], dtype=float)
-    passage_score = np.array(passage_scores if passage_scores is not None else [0.0] * len(scored), dtype=float)
-    chunk_cosine = np.array(chunk_cosines if chunk_cosines is not None else [0.0] * len(scored), dtype=float)
     rows = []
     for i, (s, text, (next_text, previous_cosine)) in enumerate(zip(scored, texts, neighbours)):
         left_share = right_share = 0.0
@@ -166,7 +157,6 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
             *kind_row, float(cosine_rank[i]),
             order[i], order[i] - order.max(), focused[i], focused[i] - focused.max(),
             topical[i], topical[i] - topical.max(), covered[i], covered[i] - covered.max(),
-            passage_score[i], passage_score[i] - passage_score.max(), chunk_cosine[i], chunk_cosine[i] - chunk_cosine.max(),
         ])
     return np.array(rows, dtype=np.float64)
 
