@@ -1596,15 +1596,12 @@ class Reader:
         weights = self._idf(words) if words else np.zeros(0)
         photo_question = kind == "person" and PHOTO_QUESTION.search(question) is not None
         q_bigrams = question_bigrams(question)
-        scored, texts, neighbours, topics, topic_coverage, lead_cosines = [], [], [], [], [], []
+        scored, texts, neighbours, topics, topic_coverage = [], [], [], [], []
         for rank, passage in enumerate(passages):
             rows = list(table.rows_of_chunk(passage.chunk_id))
             if not rows:
                 continue
             topic = f"{passage.title}\n{self.index.lead_sentence(passage.chunk_id)}"
-            lead_rows = table.rows_of_chunk(self.index.article_first_chunk(passage.chunk_id))
-            lead_cosine = float(table.vectors[lead_rows[0]] @ query_vector) \
-                if len(lead_rows) and query_vector is not None and table.vectors is not None else 0.0
             cos = table.vectors[rows] @ query_vector if (query_vector is not None and table.vectors is not None) \
                 else np.zeros(len(rows))
             text = self.index.documents[passage.source].text
@@ -1633,11 +1630,9 @@ class Reader:
                 texts.append(sentence)
                 topics.append(topic)
                 topic_coverage.append(self.coverage(words, weights, f"{topic}\n{sentence}") if words else 0.0)
-                lead_cosines.append(lead_cosine)
                 neighbours.append((sentences[i + 1] if i + 1 < len(rows) else "", float(cos[i - 1]) if i else None))
         titles = [passages[s.passage].title for s in scored]
-        return scored, ranker.sentence_features(question, kind, scored, texts, neighbours, titles, topics, topic_coverage,
-                                                lead_cosines)
+        return scored, ranker.sentence_features(question, kind, scored, texts, neighbours, titles, topics, topic_coverage)
 
     def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
         """Years, numbers, titles and quoted terms of the question that the passage's article

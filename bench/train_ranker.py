@@ -414,7 +414,7 @@ def weight_cv(sentences: list[dict], spans: list[dict]) -> None:
 # Sentence features added by later sessions, as (name, columns): --feature-cv compares the ranker
 # without each group against the ranker with every feature.
 FEATURE_GROUPS = (
-    ("the lead sentence's cosine", ("lead_cosine", "lead_cosine_gap")),
+    ("topic (the article's lead with the title)", ("topic_focus", "topic_focus_gap", "topic_coverage", "topic_coverage_gap")),
 )
 
 
