@@ -33,13 +33,52 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import train_ranker as tr  # noqa: E402
 
+from assistant import ranker  # noqa: E402
 from assistant.encoder import Encoder, resolve_model_path  # noqa: E402
 from assistant.index import load_index  # noqa: E402
 from assistant.reader import Reader  # noqa: E402
 
 
-def half_of(question_id: str) -> int:
-    return zlib.crc32(f"tune-probe:{question_id}".encode()) % 2
+def half_of(key: str) -> int:
+    return zlib.crc32(f"tune-probe:{key}".encode()) % 2
+
+
+def split_key(d: dict, split: str, seed_files: dict[str, str]) -> str:
+    """What decides a question's half: the question itself, or (``document``) its document:
+    the seed file it was written on, the CMRC passage it belongs to (DEV_12 of DEV_12_QUERY_0),
+    so that the held-out half is read over documents the tuning never saw."""
+    if split == "question":
+        return d["id"]
+    return seed_files[d["id"]] if d["source"] == "seeds" else d["id"].rsplit("_QUERY_", 1)[0]
+
+
+class LoRA:
+    """Low-rank adapters on every linear layer of the transformer: W x + (B A x) * alpha / r,
+    with W frozen and only A, B trained (B starts at zero, so training starts from the model)."""
+
+    def __init__(self, model, rank: int, alpha: float = 16.0):
+        import torch
+
+        self.layers = []
+        for name, module in model.named_modules():
+            if isinstance(module, torch.nn.Linear) and ".encoder.layer." in name:
+                a = torch.nn.Parameter(torch.randn(rank, module.in_features) * 0.01)
+                b = torch.nn.Parameter(torch.zeros(module.out_features, rank))
+                scale = alpha / rank
+                forward = module.forward
+
+                def adapted(x, forward=forward, a=a, b=b, scale=scale):
+                    return forward(x) + (x @ a.T @ b.T) * scale
+                module.forward = adapted
+                self.layers.append((name, a, b))
+        for p in model.parameters():
+            p.requires_grad = False
+
+    def parameters(self):
+        return [p for _, a, b in self.layers for p in (a, b)]
+
+    def size(self) -> int:
+        return sum(p.numel() for p in self.parameters())
 
 
 def questions_with_candidates(questions, indexes, cmrc_limit: int) -> list[dict]:
@@ -57,25 +96,33 @@ def questions_with_candidates(questions, indexes, cmrc_limit: int) -> list[dict]
             q = by_id[d["id"]]
             vectors = index.sentences.vectors[d["rows"]].astype(np.float32)
             out.append({"source": src, "id": d["id"], "question": q["question"], "rows": d["rows"], "y": d["y"],
+                        "X": d["X"], "chunks": [int(index.sentences.chunk[r]) for r in d["rows"]],
                         "texts": [reader.row_text(r) for r in d["rows"]],
                         "base": vectors @ np.asarray(q["query_vector"], dtype=np.float32).ravel()})
     return out
 
 
-def fine_tune(pairs: list[tuple[str, str, str]], encoder: Encoder, epochs: int, batch: int, lr: float):
+def fine_tune(pairs: list[tuple[str, str, str]], encoder: Encoder, epochs: int, batch: int, lr: float,
+              lora_rank: int = 0):
     import torch
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(resolve_model_path(encoder.name), device="cpu")
     model.max_seq_length = 256
-    for name, p in model.named_parameters():
-        if "word_embeddings" in name:
-            p.requires_grad = False
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr)
+    if lora_rank:
+        lora = LoRA(model, lora_rank)
+        trained = lora.parameters()
+        print(f"  LoRA rank {lora_rank}: {lora.size():,} parameters", flush=True)
+    else:
+        for name, p in model.named_parameters():
+            if "word_embeddings" in name:
+                p.requires_grad = False
+        trained = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trained, lr=lr)
     qp, pp = encoder.query_prompt or "", encoder.passage_prompt or ""
 
     def embed(texts: list[str]):
-        features = model.tokenize(texts)
+        features = model.preprocess(texts)
         return torch.nn.functional.normalize(model(features)["sentence_embedding"], dim=-1)
 
     model.train()
@@ -91,11 +138,45 @@ def fine_tune(pairs: list[tuple[str, str, str]], encoder: Encoder, epochs: int, 
             loss.backward()
             optimizer.step()
             optimizer.zero_grad()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
         print(f"  epoch {epoch + 1}: {len(order)} triplets, loss {np.mean(losses):.3f}, "
               f"{time.perf_counter() - started:.0f} s", flush=True)
     model.eval()
     return model
+
+
+def with_tuned_cosines(d: dict) -> np.ndarray:
+    """The sentence ranker's feature rows with every column read from the cosine (cosine, its gap
+    to the best, its rank, the previous sentence's cosine) computed from the tuned cosines."""
+    names = list(ranker.FEATURES)
+    X, cos = d["X"].copy(), d["tuned"]
+    X[:, names.index("cosine")] = cos
+    X[:, names.index("cosine_gap")] = cos - cos.max()
+    X[:, names.index("cosine_rank")] = np.argsort(np.argsort(-cos, kind="stable"), kind="stable")
+    previous = [cos[j - 1] if j and d["chunks"][j - 1] == d["chunks"][j] and d["rows"][j - 1] == d["rows"][j] - 1
+                else cos[j] for j in range(len(cos))]
+    X[:, names.index("previous_cosine")] = previous
+    return X
+
+
+def ranker_cv(items: list[dict]) -> None:
+    """The sentence ranker's choice, 5-fold CV over these questions (five fold draws, one
+    classifier as train_ranker.feature_cv), with the cosine columns untuned and tuned."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    print("\n| sentence ranker, cosine columns | fold draw | seeds | CMRC | objective |\n|---|---|---|---|---|")
+    for label in ("untuned", "tuned"):
+        data = [dict(d, X=d["X"] if label == "untuned" else with_tuned_cosines(d)) for d in items]
+        for draw in ("", "a", "b", "c", "d"):
+            hits = {"seeds": [], "cmrc": []}
+            for k in range(tr.N_FOLDS):
+                X, y, w = tr.stack([d for d in data if tr.fold_of(d["id"], draw) != k])
+                model = HistGradientBoostingClassifier(early_stopping=False, random_state=0).fit(X, y, sample_weight=w)
+                for d in data:
+                    if tr.fold_of(d["id"], draw) == k:
+                        hits[d["source"]].append(d["y"][int(np.argmax(model.decision_function(d["X"])))])
+            seeds, cmrc = np.mean(hits["seeds"]), np.mean(hits["cmrc"])
+            print(f"| {label} | {draw or '-'} | {seeds:.3f} | {cmrc:.3f} | {(seeds + cmrc) / 2:.4f} |", flush=True)
 
 
 def choice(items: list[dict], key: str) -> dict[str, float]:
@@ -113,7 +194,11 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=2e-5)
+    parser.add_argument("--split", choices=("question", "document"), default="question",
+                        help="halves by question, or by document (seed file, CMRC passage)")
+    parser.add_argument("--lora", type=int, default=0, help="train rank-r adapters instead of the whole model")
     args = parser.parse_args()
+    seed_files = {q["id"]: q["source"] for q in tr.load_questions(ROOT / "eval" / "seeds_qa.jsonl")}
 
     questions = pickle.loads(tr.QUESTIONS.read_bytes())
     indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
@@ -122,8 +207,8 @@ def main() -> int:
     print(f"{len(items)} questions ({sum(d['source'] == 'seeds' for d in items)} seed dev, "
           f"{sum(d['source'] == 'cmrc' for d in items)} even CMRC)", flush=True)
     for half in (0, 1):
-        train = [d for d in items if half_of(d["id"]) != half]
-        test = [d for d in items if half_of(d["id"]) == half]
+        train = [d for d in items if half_of(split_key(d, args.split, seed_files)) != half]
+        test = [d for d in items if half_of(split_key(d, args.split, seed_files)) == half]
         pairs = []
         for d in train:
             gold = [i for i in np.argsort(-d["base"]) if d["y"][i]]
@@ -131,7 +216,7 @@ def main() -> int:
             if gold and wrong:
                 pairs.append((d["question"], d["texts"][gold[0]], d["texts"][wrong[0]]))
         print(f"half {half}: fine-tuning on {len(pairs)} triplets of the other half", flush=True)
-        model = fine_tune(pairs, encoder, args.epochs, args.batch, args.lr)
+        model = fine_tune(pairs, encoder, args.epochs, args.batch, args.lr, args.lora)
         started = time.perf_counter()
         texts = sorted({t for d in test for t in d["texts"]})
         vectors = dict(zip(texts, model.encode(texts, prompt=encoder.passage_prompt, batch_size=64,
@@ -147,6 +232,7 @@ def main() -> int:
             for src in base), flush=True)
     base, tuned = choice(items, "base"), choice(items, "tuned")
     print("\nboth halves: " + ", ".join(f"{src} {base[src]:.3f} -> {tuned[src]:.3f}" for src in base))
+    ranker_cv(items)
     return 0
 
 
