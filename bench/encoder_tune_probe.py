@@ -4,6 +4,7 @@ part of the reader (BENCHMARKS.md section 3, thirteenth session).
     python bench/encoder_tune_probe.py                    # halves by question (needs bench/out/ranker_questions.pkl)
     python bench/encoder_tune_probe.py --split document   # halves by document: seed file, CMRC passage
     python bench/encoder_tune_probe.py --lora 16          # rank-16 adapters instead of the whole model
+    python bench/encoder_tune_probe.py --split document --retrieval   # and dense retrieval of chunks
 
 The tuning questions (seed dev split, even CMRC half) whose candidate sentences hold a gold
 answer are cut in two halves by their id.  For each half, a copy of the default model is
@@ -102,6 +103,7 @@ def questions_with_candidates(questions, indexes, cmrc_limit: int) -> list[dict]
             vectors = index.sentences.vectors[d["rows"]].astype(np.float32)
             out.append({"source": src, "id": d["id"], "question": q["question"], "rows": d["rows"], "y": d["y"],
                         "X": d["X"], "chunks": [int(index.sentences.chunk[r]) for r in d["rows"]],
+                        "answers": q["answers"], "query_vector": np.asarray(q["query_vector"], dtype=np.float32).ravel(),
                         "texts": [reader.row_text(r) for r in d["rows"]],
                         "base": vectors @ np.asarray(q["query_vector"], dtype=np.float32).ravel()})
     return out
@@ -184,6 +186,29 @@ def ranker_cv(items: list[dict]) -> None:
             print(f"| {label} | {draw or '-'} | {seeds:.3f} | {cmrc:.3f} | {(seeds + cmrc) / 2:.4f} |", flush=True)
 
 
+def dense_recall(test: list[dict], indexes: dict, model, encoder: Encoder, k: int = 5) -> None:
+    """Dense retrieval alone over each whole index, untuned (the stored chunk vectors) against
+    the tuned copy (every chunk embedded anew): how often a top-k chunk holds a gold answer."""
+    from assistant.evaluate import cmrc_normalize
+
+    for src, index in indexes.items():
+        part = [d for d in test if d["source"] == src]
+        texts = [c.text for c in index.chunks]
+        normalized = [cmrc_normalize(t) for t in texts]
+        tuned = model.encode(texts, prompt=encoder.passage_prompt, batch_size=16, normalize_embeddings=True,
+                             convert_to_numpy=True)
+        queries = model.encode([d["question"] for d in part], prompt=encoder.query_prompt, batch_size=64,
+                               normalize_embeddings=True, convert_to_numpy=True)
+        hits = {"untuned": [], "tuned": []}
+        for d, qv in zip(part, queries):
+            golds = [g for g in (cmrc_normalize(a) for a in d["answers"]) if g]
+            for label, scores in (("untuned", index.vectors @ d["query_vector"]), ("tuned", tuned @ qv)):
+                top = np.argsort(-scores)[:k]
+                hits[label].append(any(g in normalized[r] for r in top for g in golds))
+        print(f"  dense recall@{k} over all {len(texts)} {src} chunks: {np.mean(hits['untuned']):.3f} -> "
+              f"{np.mean(hits['tuned']):.3f} ({len(part)} questions)", flush=True)
+
+
 def choice(items: list[dict], key: str) -> dict[str, float]:
     out = {}
     for src in ("seeds", "cmrc"):
@@ -202,6 +227,8 @@ def main() -> int:
     parser.add_argument("--split", choices=("question", "document"), default="question",
                         help="halves by question, or by document (seed file, CMRC passage)")
     parser.add_argument("--lora", type=int, default=0, help="train rank-r adapters instead of the whole model")
+    parser.add_argument("--retrieval", action="store_true",
+                        help="also dense retrieval of the held-out half, each index's chunks embedded by the tuned copy")
     args = parser.parse_args()
     seed_files = {q["id"]: q["source"] for q in tr.load_questions(ROOT / "eval" / "seeds_qa.jsonl")}
 
@@ -231,6 +258,8 @@ def main() -> int:
         for d, qv in zip(test, queries):
             d["tuned"] = np.array([float(vectors[t] @ qv) for t in d["texts"]])
         print(f"  embedded {len(texts)} sentences of the held-out half in {time.perf_counter() - started:.0f} s")
+        if args.retrieval:
+            dense_recall(test, indexes, model, encoder)
         base, tuned = choice(test, "base"), choice(test, "tuned")
         print("  cosine's choice holds a gold answer: " + ", ".join(
             f"{src} {base[src]:.3f} -> {tuned[src]:.3f} ({sum(d['source'] == src for d in test)} questions)"
