@@ -6,8 +6,8 @@ part of the reader (BENCHMARKS.md section 3, thirteenth session).
     python bench/encoder_tune_probe.py --lora 16          # rank-16 adapters instead of the whole model
     python bench/encoder_tune_probe.py --split document --retrieval   # and dense retrieval of chunks
 
-The tuning questions (seed dev split, even CMRC half) whose candidate sentences hold a gold
-answer are cut in two halves by their id.  For each half, a copy of the default model is
+The tuning questions (seed dev split, and the first 600 of the even CMRC half: --cmrc-limit)
+whose candidate sentences hold a gold answer are cut in two halves by their id.  For each half, a copy of the default model is
 fine-tuned on the other half: (question, a gold sentence, the non-gold candidate the untuned
 model likes best), the question with e5's "query: " prompt and the sentences with "passage: ",
 in-batch negatives plus the hard one (cross-entropy over cosines x 20), the word embeddings
@@ -19,7 +19,8 @@ untuned and tuned, each question's tuned cosine from the copy that did not see i
 With halves by question, a seed question of one half shares its documents (not its questions)
 with the other half's, as the seed test split does with the dev split; with ``--split
 document`` the held-out half's documents were never seen, as a user's own collection would be.
-About 7 minutes on 2 cores (two fine-tunings of about 2.5 minutes).
+About 7 minutes on 2 cores (two fine-tunings of about 2.5 minutes).  Nothing is seeded: two
+runs differ by up to about 0.02 on a half's seed questions (BENCHMARKS.md).
 """
 from __future__ import annotations
 
