@@ -1,0 +1,154 @@
+"""Fine-tune the reader's encoder: rank-16 adapters on e5-small, trained on the tuning questions.
+The first step of the plan in BENCHMARKS.md section 3 (thirteenth session); not used by the
+reader yet.
+
+    python bench/tune_encoder.py            # needs bench/out/ranker_questions.pkl (python bench/train_ranker.py)
+
+Writes three adapter files to bench/out/encoder_adapters/: ``all.npz``, trained on every tuning
+question whose candidate sentences hold a gold answer (seed dev split, even CMRC half), the one
+to ship; and ``half0.npz`` / ``half1.npz``, each trained without one half of those questions
+(halves by document, as bench/encoder_tune_probe.py --split document), so that the rankers can
+be trained on cosines of models that did not see the question (cross-fitting).  The recipe is
+the probe's (question, a gold sentence, the wrong candidate the untuned model likes best;
+in-batch negatives; 2 epochs; batch 16; learning rate 2e-4), with its randomness seeded (the
+adapters' start, the order of the triplets); whether two runs give the same bytes has not been
+checked.  Each file maps a linear layer's name to its
+``a`` (rank x in) and ``b`` (out x rank) matrices; ``merge`` folds them into the weights
+(W + b @ a * ALPHA / RANK), and the script checks that the merged model's vectors equal the
+adapted model's.  About 20 minutes on 2 cores.
+"""
+from __future__ import annotations
+
+import argparse
+import pickle
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import encoder_tune_probe as probe  # noqa: E402
+import train_ranker as tr  # noqa: E402
+
+from assistant.encoder import Encoder, resolve_model_path  # noqa: E402
+from assistant.index import load_index  # noqa: E402
+
+OUT = ROOT / "bench" / "out" / "encoder_adapters"
+RANK, ALPHA = 16, 16.0
+EPOCHS, BATCH, LR = 2, 16, 2e-4
+
+
+def triplets(items: list[dict]) -> list[tuple[str, str, str]]:
+    """(question, a gold sentence, the wrong candidate the untuned model likes best)."""
+    out = []
+    for d in items:
+        order = np.argsort(-d["base"], kind="stable")
+        gold = [i for i in order if d["y"][i]]
+        wrong = [i for i in order if not d["y"][i]]
+        if gold and wrong:
+            out.append((d["question"], d["texts"][gold[0]], d["texts"][wrong[0]]))
+    return out
+
+
+def train(pairs: list[tuple[str, str, str]], encoder: Encoder) -> dict[str, np.ndarray]:
+    """The adapters trained on ``pairs``, as {"<layer>.a": ..., "<layer>.b": ...}."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.manual_seed(0)
+    model = SentenceTransformer(resolve_model_path(encoder.name), device="cpu")
+    model.max_seq_length = 256
+    lora = probe.LoRA(model, RANK, ALPHA)
+    optimizer = torch.optim.AdamW(lora.parameters(), lr=LR)
+    qp, pp = encoder.query_prompt or "", encoder.passage_prompt or ""
+
+    def embed(texts: list[str]):
+        return torch.nn.functional.normalize(model(model.preprocess(texts))["sentence_embedding"], dim=-1)
+
+    model.train()
+    for epoch in range(EPOCHS):
+        order = list(pairs)
+        random.Random(epoch).shuffle(order)
+        started, losses = time.perf_counter(), []
+        for i in range(0, len(order), BATCH):
+            part = order[i:i + BATCH]
+            q = embed([qp + a for a, _, _ in part])
+            p = embed([pp + b for _, b, _ in part] + [pp + c for _, _, c in part])
+            loss = torch.nn.functional.cross_entropy(q @ p.T * 20.0, torch.arange(len(part)))
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            losses.append(float(loss.detach()))
+        print(f"  epoch {epoch + 1}: {len(order)} triplets, loss {np.mean(losses):.3f}, "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
+    model.eval()
+    weights = {}
+    for name, a, b in lora.layers:
+        weights[f"{name}.a"] = a.detach().numpy().copy()
+        weights[f"{name}.b"] = b.detach().numpy().copy()
+    check = ["请问延边州2024年的地区生产总值是多少？", "全州地区生产总值增长6%。"]
+    weights["check_vectors"] = model.encode(check, normalize_embeddings=True, convert_to_numpy=True)
+    return weights
+
+
+def merge(model, weights: dict[str, np.ndarray]) -> None:
+    """Fold the adapters into the model's weights in place: W += b @ a * ALPHA / RANK."""
+    import torch
+
+    modules = dict(model.named_modules())
+    with torch.no_grad():
+        for key in weights:
+            if key.endswith(".a"):
+                name = key[:-2]
+                a, b = torch.from_numpy(weights[key]), torch.from_numpy(weights[f"{name}.b"])
+                modules[name].weight += (b @ a) * (ALPHA / RANK)
+
+
+def check_merge(weights: dict[str, np.ndarray], encoder: Encoder) -> float:
+    """The largest difference between the merged model's vectors and the adapted model's."""
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(resolve_model_path(encoder.name), device="cpu")
+    merge(model, weights)
+    check = ["请问延边州2024年的地区生产总值是多少？", "全州地区生产总值增长6%。"]
+    merged = model.encode(check, normalize_embeddings=True, convert_to_numpy=True)
+    return float(np.abs(merged - weights["check_vectors"]).max())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=("all", "half0", "half1"), help="train one adapter file only")
+    args = parser.parse_args()
+
+    questions = pickle.loads(tr.QUESTIONS.read_bytes())
+    indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
+    items = probe.questions_with_candidates(questions, indexes, cmrc_limit=10 ** 9)
+    seed_files = {q["id"]: q["source"] for q in tr.load_questions(ROOT / "eval" / "seeds_qa.jsonl")}
+    encoder = Encoder()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name in ("all", "half0", "half1"):
+        if args.only and name != args.only:
+            continue
+        held = None if name == "all" else int(name[-1])
+        train_items = [d for d in items if held is None or
+                       probe.half_of(probe.split_key(d, "document", seed_files)) != held]
+        pairs = triplets(train_items)
+        print(f"{name}: {len(pairs)} triplets ({sum(d['source'] == 'seeds' for d in train_items)} seed, "
+              f"{sum(d['source'] == 'cmrc' for d in train_items)} CMRC questions)", flush=True)
+        weights = train(pairs, encoder)
+        error = check_merge(weights, encoder)
+        print(f"  merged model against the adapted one: largest vector difference {error:.2e}", flush=True)
+        assert error < 1e-4, "merging the adapters changed the vectors"
+        np.savez(OUT / f"{name}.npz", **weights)
+        print(f"  wrote {(OUT / f'{name}.npz').relative_to(ROOT)} "
+              f"({(OUT / f'{name}.npz').stat().st_size / 2 ** 20:.1f} MiB)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
