@@ -6,9 +6,10 @@ reader yet.
 
 Writes three adapter files to bench/out/encoder_adapters/: ``all.npz``, trained on every tuning
 question whose candidate sentences hold a gold answer (seed dev split, even CMRC half), the one
-to ship; and ``half0.npz`` / ``half1.npz``, each trained without one half of those questions
-(halves by document, as bench/encoder_tune_probe.py --split document), so that the rankers can
-be trained on cosines of models that did not see the question (cross-fitting).  The recipe is
+to ship; and ``half0.npz`` / ``half1.npz``: ``halfK`` is trained without half K of those
+questions (halves by document, as bench/encoder_tune_probe.py --split document) and reads
+half K's questions, so that the rankers can be trained on cosines of models that did not see
+the question (cross-fitting).  The recipe is
 the probe's (question, a gold sentence, the wrong candidate the untuned model likes best;
 in-batch negatives; 2 epochs; batch 16; learning rate 2e-4), with its randomness seeded (the
 adapters' start, the order of the triplets); whether two runs give the same bytes has not been
