@@ -126,6 +126,18 @@ def fine_tune(pairs: list[tuple[str, str, str]], encoder: Encoder, epochs: int, 
             if "word_embeddings" in name:
                 p.requires_grad = False
         trained = [p for p in model.parameters() if p.requires_grad]
+    train_loop(model, trained, pairs, encoder, epochs, batch, lr)
+    return model
+
+
+def train_loop(model, trained: list, pairs: list[tuple[str, str, str]], encoder: Encoder, epochs: int, batch: int,
+               lr: float) -> None:
+    """Train the ``trained`` parameters of ``model`` on (question, gold sentence, hard wrong
+    sentence) triplets: in-batch negatives plus the hard one, cross-entropy over cosines x 20,
+    the question with the encoder's query prompt and the sentences with its passage prompt.
+    Leaves the model in eval mode."""
+    import torch
+
     optimizer = torch.optim.AdamW(trained, lr=lr)
     qp, pp = encoder.query_prompt or "", encoder.passage_prompt or ""
 
@@ -150,7 +162,6 @@ def fine_tune(pairs: list[tuple[str, str, str]], encoder: Encoder, epochs: int, 
         print(f"  epoch {epoch + 1}: {len(order)} triplets, loss {np.mean(losses):.3f}, "
               f"{time.perf_counter() - started:.0f} s", flush=True)
     model.eval()
-    return model
 
 
 def with_tuned_cosines(d: dict) -> np.ndarray:

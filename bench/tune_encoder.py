@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import pickle
-import random
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +40,8 @@ from assistant.index import load_index  # noqa: E402
 OUT = ROOT / "bench" / "out" / "encoder_adapters"
 RANK, ALPHA = 16, 16.0
 EPOCHS, BATCH, LR = 2, 16, 2e-4
+# Two texts embedded by the adapted model and again by the merged one (check_merge).
+CHECK_TEXTS = ["请问延边州2024年的地区生产总值是多少？", "全州地区生产总值增长6%。"]
 
 
 def triplets(items: list[dict]) -> list[tuple[str, str, str]]:
@@ -65,35 +65,12 @@ def train(pairs: list[tuple[str, str, str]], encoder: Encoder) -> dict[str, np.n
     model = SentenceTransformer(resolve_model_path(encoder.name), device="cpu")
     model.max_seq_length = 256
     lora = probe.LoRA(model, RANK, ALPHA)
-    optimizer = torch.optim.AdamW(lora.parameters(), lr=LR)
-    qp, pp = encoder.query_prompt or "", encoder.passage_prompt or ""
-
-    def embed(texts: list[str]):
-        return torch.nn.functional.normalize(model(model.preprocess(texts))["sentence_embedding"], dim=-1)
-
-    model.train()
-    for epoch in range(EPOCHS):
-        order = list(pairs)
-        random.Random(epoch).shuffle(order)
-        started, losses = time.perf_counter(), []
-        for i in range(0, len(order), BATCH):
-            part = order[i:i + BATCH]
-            q = embed([qp + a for a, _, _ in part])
-            p = embed([pp + b for _, b, _ in part] + [pp + c for _, _, c in part])
-            loss = torch.nn.functional.cross_entropy(q @ p.T * 20.0, torch.arange(len(part)))
-            loss.backward()
-            optimizer.step()
-            optimizer.zero_grad()
-            losses.append(float(loss.detach()))
-        print(f"  epoch {epoch + 1}: {len(order)} triplets, loss {np.mean(losses):.3f}, "
-              f"{time.perf_counter() - started:.0f} s", flush=True)
-    model.eval()
+    probe.train_loop(model, lora.parameters(), pairs, encoder, EPOCHS, BATCH, LR)
     weights = {}
     for name, a, b in lora.layers:
         weights[f"{name}.a"] = a.detach().numpy().copy()
         weights[f"{name}.b"] = b.detach().numpy().copy()
-    check = ["请问延边州2024年的地区生产总值是多少？", "全州地区生产总值增长6%。"]
-    weights["check_vectors"] = model.encode(check, normalize_embeddings=True, convert_to_numpy=True)
+    weights["check_vectors"] = model.encode(CHECK_TEXTS, normalize_embeddings=True, convert_to_numpy=True)
     return weights
 
 
@@ -116,8 +93,7 @@ def check_merge(weights: dict[str, np.ndarray], encoder: Encoder) -> float:
 
     model = SentenceTransformer(resolve_model_path(encoder.name), device="cpu")
     merge(model, weights)
-    check = ["请问延边州2024年的地区生产总值是多少？", "全州地区生产总值增长6%。"]
-    merged = model.encode(check, normalize_embeddings=True, convert_to_numpy=True)
+    merged = model.encode(CHECK_TEXTS, normalize_embeddings=True, convert_to_numpy=True)
     return float(np.abs(merged - weights["check_vectors"]).max())
 
 
