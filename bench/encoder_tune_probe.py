@@ -102,11 +102,11 @@ def questions_with_candidates(questions, indexes, cmrc_limit: int) -> list[dict]
         for d in kept:
             q = by_id[d["id"]]
             vectors = index.sentences.vectors[d["rows"]].astype(np.float32)
+            query_vector = np.asarray(q["query_vector"], dtype=np.float32).ravel()
             out.append({"source": src, "id": d["id"], "question": q["question"], "rows": d["rows"], "y": d["y"],
                         "X": d["X"], "chunks": [int(index.sentences.chunk[r]) for r in d["rows"]],
-                        "answers": q["answers"], "query_vector": np.asarray(q["query_vector"], dtype=np.float32).ravel(),
-                        "texts": [reader.row_text(r) for r in d["rows"]],
-                        "base": vectors @ np.asarray(q["query_vector"], dtype=np.float32).ravel()})
+                        "answers": q["answers"], "query_vector": query_vector,
+                        "texts": [reader.row_text(r) for r in d["rows"]], "base": vectors @ query_vector})
     return out
 
 
