@@ -5,7 +5,7 @@
     assistant ask "问题" [--json]
     assistant eval [--set eval/seeds_qa.jsonl] [--split all|dev|test]
     assistant calibrate --set MY_QUESTIONS.jsonl [--split all] [--max-wrong 0.05] | --reset
-    assistant model            materialize the default embedding model
+    assistant model            materialize the default embedding model and the reader's tuned copy
 """
 from __future__ import annotations
 
@@ -191,9 +191,12 @@ def cmd_calibrate(args) -> int:
 
 def cmd_model(args) -> int:
     from .encoder import DEFAULT_MODEL, resolve_model_path
+    from .reader_model import reader_model_name
 
-    path = resolve_model_path(DEFAULT_MODEL)
-    print(f"default model ready: {path}")
+    print(f"default model ready: {resolve_model_path(DEFAULT_MODEL)}")
+    reader = reader_model_name(DEFAULT_MODEL)
+    if reader != DEFAULT_MODEL:
+        print(f"reader model ready: {resolve_model_path(reader)}")
     return 0
 
 

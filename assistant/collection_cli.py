@@ -175,6 +175,7 @@ def collection_status(docs: Path, index_dir: Path, model: str | None = None, ver
             "chunks": manifest.get("n_chunks", 0),
             "model": manifest.get("model", {}).get("name"),
             "dim": manifest.get("model", {}).get("dim"),
+            "reader_model": manifest.get("model", {}).get("reader"),
             "updated_at": manifest.get("built_at", 0.0),
             "full_build_seconds": manifest.get("build_seconds", 0.0),
             "encodings": {},
@@ -248,6 +249,8 @@ def _status(args) -> int:
     print(f"index:      {index_dir} ({status['version']})")
     print(f"documents:  {status['documents']}  chunks: {status['chunks']}")
     print(f"model:      {status['model']} (dim {status['dim']})")
+    if status.get("reader_model") and status["reader_model"] != status["model"]:
+        print(f"reader:     {status['reader_model']} (the sentence and clause vectors)")
     print(f"updated:    {when}; the last full build took {status['full_build_seconds']:.1f} s")
     print("encodings:  " + ", ".join(f"{k} {v}" for k, v in sorted(status["encodings"].items(), key=str)))
     print(f"state:      {'up to date' if status['stale'] is None else 'STALE: ' + status['stale']}")

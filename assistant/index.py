@@ -5,7 +5,8 @@ Layout of an index folder (``embeddings/index`` by default)::
     CURRENT               name of the version folder in use (replaced atomically)
     .lock                 held by a writer while it builds or updates
     v-<time>/             one complete version, never modified once CURRENT points at it
-        manifest.json     format version, model, chunking parameters, documents, checksums
+        manifest.json     format version, models (chunks', reader's), chunking parameters, documents,
+                          checksums
         chunks.jsonl      the chunk table, one Chunk per line, row i = vector i = BM25 row i
         documents.json    each document's clean text and identity (sha256, encoding)
         vectors.faiss     faiss.IndexFlatIP over L2-normalized vectors (inner product = cosine)
@@ -35,7 +36,9 @@ from .lexical import BM25
 from .records import Chunk
 
 # 2: the sentence table holds clause pieces and their vectors (an index of format 1 is rebuilt).
-FORMAT_VERSION = 2
+# 3: the sentence and clause vectors come from the reader's model, named in the manifest beside
+#    the chunks' (reader_model.py).
+FORMAT_VERSION = 3
 # The sentence table's vectors, in memory and on disk: half precision halves sentences.npz (a
 # cosine moves by about 1e-3).  A table saved in float32 reads the same once loaded.
 SENTENCE_VECTOR_DTYPE = np.float16
@@ -63,9 +66,10 @@ class DocumentEntry:
 class Index:
     """Everything retrieval needs, in memory.  Row i of every table is chunk i."""
 
-    model: str
+    model: str                      # the chunk vectors' model (retrieval)
     dim: int
     chunking: dict
+    reader_model: str = ""          # the sentence and clause vectors' model (the reader); "" = model
     documents: dict[str, DocumentEntry] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)     # file name -> sha256 of files not indexed
     chunks: list[Chunk] = field(default_factory=list)
@@ -197,7 +201,7 @@ class SentenceTable:
     """The sentences of every chunk, prepared at index time for the reader.
 
     Row j: chunk row ``chunk[j]``, characters ``[start[j], end[j])`` of that chunk's document,
-    its vector (same model as the chunks) and its jieba part-of-speech tokens ``pos[j]``
+    its vector (the reader's model, Index.reader_model) and its jieba part-of-speech tokens ``pos[j]``
     ("word/flag" strings).  Rows are ordered by chunk, so a chunk's sentences are contiguous.
     A sentence of several clauses also has ``clauses[j]`` clause pieces (chunking.clause_spans),
     stored in row order: document offsets ``clause_start`` / ``clause_end`` and a vector each
@@ -315,7 +319,7 @@ def save_index(index: Index, folder: Path) -> Path:
                  *index.sentences.save(tmp)]
         manifest = {
             "format_version": FORMAT_VERSION,
-            "model": {"name": index.model, "dim": index.dim},
+            "model": {"name": index.model, "dim": index.dim, "reader": index.reader_model or index.model},
             "chunking": index.chunking,
             "documents": {name: {"sha256": d.sha256, "encoding": d.encoding, "chunks": d.n_chunks}
                           for name, d in sorted(index.documents.items())},
@@ -505,6 +509,7 @@ def _assemble(manifest, version, chunks, docs, faiss_index, bm25, sentences) -> 
     index = Index(
         model=manifest["model"]["name"],
         dim=int(manifest["model"]["dim"]),
+        reader_model=manifest["model"].get("reader") or manifest["model"]["name"],
         chunking=manifest["chunking"],
         documents={name: DocumentEntry(name=name, sha256=d["sha256"], encoding=d["encoding"],
                                        text=d["text"], n_chunks=d["n_chunks"]) for name, d in docs.items()},

@@ -24,7 +24,8 @@ import numpy as np
 
 from .chunking import chunk_document, clause_spans, sentence_spans
 from .documents import TEXT_SUFFIXES, Document, DocumentError, list_documents, read_document
-from .encoder import Encoder, model_name
+from .encoder import Encoder, model_name, reader_encoder
+from .reader_model import reader_model_name
 from .index import (DocumentEntry, Index, IndexProblem, SentenceTable, current_version, default_chunking,
                     load_index, read_manifest, save_index, _write_atomically)
 from .lexical import pos_tags, tokenize
@@ -65,7 +66,8 @@ class Assistant:
     def __init__(self, docs: Path, index_dir: Path, encoder: Encoder, index: Index):
         self.docs = docs
         self.index_dir = index_dir
-        self.encoder = encoder
+        self.encoder = encoder                          # retrieval: questions against chunks
+        self.reader_encoder = reader_encoder(encoder)   # the reader: against sentences, clauses
         self.index = index
         self.retriever = Retriever(index, encoder)
         self._reader = None
@@ -84,7 +86,7 @@ class Assistant:
         docs_path, index_path = resolve_path(docs), resolve_path(index)
         if encoder is None or (model is not None and encoder.name != model):
             encoder = Encoder(model)
-        reason = staleness(docs_path, index_path, encoder.name)
+        reason = staleness(docs_path, index_path, encoder.name, reader_encoder(encoder).name)
         loaded = None
         if reason is None:
             try:
@@ -112,7 +114,7 @@ class Assistant:
         started = time.perf_counter()
         with self._writing():
             report = BuildReport()
-            index = _empty_index(self.encoder)
+            index = _empty_index(self.encoder, self.reader_encoder)
             if documents is None:
                 documents = self._read_folder(index, report)
             prepared = []
@@ -145,15 +147,19 @@ class Assistant:
         return documents
 
     def _embed_and_add(self, index: Index, prepared: list["PreparedDocument"], progress: bool) -> None:
-        """Embed the chunks and sentences of prepared documents in one pass, their clauses in
-        another, then add them."""
-        texts = [c.text for p in prepared for c in p.chunks]
-        texts += [p.entry.text[s:e] for p in prepared for s, e in zip(p.sentences.start, p.sentences.end)]
-        vectors = self.encoder.encode_passages(texts, progress=progress)
-        n_chunks = sum(len(p.chunks) for p in prepared)
-        chunk_vectors, sentence_vectors = vectors[:n_chunks], vectors[n_chunks:]
+        """Embed the chunks of prepared documents (retrieval's model), then their sentences and,
+        in a pass of their own, their clauses (the reader's model), and add them.  With one
+        model for both, chunks and sentences share a pass, as before index format 3."""
+        chunk_texts = [c.text for p in prepared for c in p.chunks]
+        sentence_texts = [p.entry.text[s:e] for p in prepared for s, e in zip(p.sentences.start, p.sentences.end)]
+        if self.reader_encoder is self.encoder:
+            vectors = self.encoder.encode_passages(chunk_texts + sentence_texts, progress=progress)
+            chunk_vectors, sentence_vectors = vectors[:len(chunk_texts)], vectors[len(chunk_texts):]
+        else:
+            chunk_vectors = self.encoder.encode_passages(chunk_texts, progress=progress)
+            sentence_vectors = self.reader_encoder.encode_passages(sentence_texts, progress=progress)
         # The clauses in a pass of their own, so that adding them changed no chunk or sentence vector.
-        clause_vectors = self.encoder.encode_passages(
+        clause_vectors = self.reader_encoder.encode_passages(
             [p.entry.text[s:e] for p in prepared for s, e in zip(p.sentences.clause_start, p.sentences.clause_end)],
             progress=progress)
         c_off = s_off = k_off = 0
@@ -322,7 +328,8 @@ class Assistant:
                 except IndexProblem as problem:
                     log.warning("the index on disk cannot be read (%s); writing from the one in memory", problem)
                 else:
-                    if index.model == self.index.model and index.chunking == self.index.chunking:
+                    if (index.model, index.reader_model, index.chunking) == \
+                            (self.index.model, self.index.reader_model, self.index.chunking):
                         self._use(index)
             yield
 
@@ -342,6 +349,14 @@ class Assistant:
 
     # ------------------------------------------------------------ questions
 
+    def question_vectors(self, question: str) -> tuple[np.ndarray, np.ndarray]:
+        """The question embedded for retrieval and for the reader (one vector twice when the
+        two are one model)."""
+        query_vector = self.retriever.query_vector(question)
+        if self.reader_encoder is self.encoder:
+            return query_vector, query_vector
+        return query_vector, self.reader_encoder.encode_queries([question])[0]
+
     def retrieve(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Passage]:
         """The k passages that best match the question, best first."""
         question = clean_question(question)
@@ -360,11 +375,11 @@ class Assistant:
         if self._reader is None or self._reader.index is not retriever.index:
             threshold = self.abstain_below if self.abstain_below is not None else \
                 self.reader_settings().get("abstain_below")
-            self._reader = Reader(retriever.index, self.encoder, abstain_below=threshold)
+            self._reader = Reader(retriever.index, self.reader_encoder, abstain_below=threshold)
         reader = self._reader
-        query_vector = retriever.query_vector(cleaned)
+        query_vector, reader_vector = self.question_vectors(cleaned)
         passages = retriever.retrieve(cleaned, k=k, mode=mode, query_vector=query_vector)
-        answer = reader.read(cleaned, passages, query_vector)
+        answer = reader.read(cleaned, passages, reader_vector)
         answer.question = question
         if len(question) > MAX_QUESTION_CHARS:
             answer.message = f"问题过长，只使用了前{MAX_QUESTION_CHARS}个字符。 {answer.message}".strip()
@@ -426,6 +441,7 @@ class Assistant:
             "chunks": len(self.index.chunks),
             "model": self.index.model,
             "dim": self.index.dim,
+            "reader_model": self.index.reader_model or self.index.model,
             "build_seconds": round(self.index.build_seconds, 1),
             "built_at": self.index.built_at,
         }
@@ -469,13 +485,15 @@ def clean_question(question: str | None) -> str:
     return " ".join(str(question).split())[:MAX_QUESTION_CHARS]
 
 
-def _empty_index(encoder: Encoder) -> Index:
-    return Index(model=encoder.name, dim=encoder.dim, chunking=default_chunking(),
+def _empty_index(encoder: Encoder, reader: Encoder | None = None) -> Index:
+    reader = reader or reader_encoder(encoder)
+    return Index(model=encoder.name, dim=encoder.dim, chunking=default_chunking(), reader_model=reader.name,
                  vectors=np.zeros((0, encoder.dim), dtype=np.float32))
 
 
-def staleness(docs: Path, index_dir: Path, model: str) -> str | None:
-    """Why the index on disk cannot serve these documents with this model, or None if it can."""
+def staleness(docs: Path, index_dir: Path, model: str, reader_model: str | None = None) -> str | None:
+    """Why the index on disk cannot serve these documents with these models (retrieval's, the
+    reader's: reader_model.py), or None if it can."""
     manifest = read_manifest(index_dir)
     if manifest is None:
         return f"no index in {index_dir}"
@@ -485,6 +503,10 @@ def staleness(docs: Path, index_dir: Path, model: str) -> str | None:
         return f"the index format changed ({manifest.get('format_version')} -> {FORMAT_VERSION})"
     if manifest.get("model", {}).get("name") != model:
         return f"the index was built with model {manifest.get('model', {}).get('name')!r}, not {model!r}"
+    reader_model = reader_model or reader_model_name(model)
+    if manifest.get("model", {}).get("reader") != reader_model:
+        return (f"the index's sentence vectors were made with model {manifest.get('model', {}).get('reader')!r}, "
+                f"not {reader_model!r}")
     if manifest.get("chunking") != default_chunking():
         return "the chunking parameters changed"
     on_disk = {}

@@ -356,8 +356,10 @@ class ChatService:
         stats = self.bot.stats
         built = time.strftime("%Y-%m-%d %H:%M", time.localtime(stats["built_at"])) if stats["built_at"] else "—"
         folder = Path(getattr(self.bot, "docs", "")).name     # not the server's full path
+        reader = stats.get("reader_model", stats["model"])
+        reader_line = f'阅读模型：{esc(reader)}<br>' if reader != stats["model"] else ''
         return (f'<div>{esc(stats["documents"])} 个文档 · {esc(stats["chunks"])} 个段落块<br>'
-                f'模型：{esc(stats["model"])}（{esc(stats["dim"])} 维）<br>'
+                f'模型：{esc(stats["model"])}（{esc(stats["dim"])} 维）<br>{reader_line}'
                 f'建库用时 {esc(stats["build_seconds"])} 秒 · 更新于 {esc(built)}<br>'
                 f'上传的文档保存在文档目录 {esc(folder)}/ 中</div>')
 

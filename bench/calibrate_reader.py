@@ -62,6 +62,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import encoder_halves  # noqa: E402
+
 from assistant import Assistant  # noqa: E402
 from assistant.evaluate import choose_threshold, load_questions  # noqa: E402
 from assistant.reader import Reader, question_type  # noqa: E402
@@ -83,21 +85,27 @@ def features(bot, items, names):
         raise SystemExit(f"unreadable cross-fitting models in {FOLDS}: run python bench/train_ranker.py")
     if not folds:
         print(f"note: no cross-fitting models in {FOLDS}; the shipped ranker reads every dev question")
-    readers = [Reader(bot.index, bot.encoder, sentence_ranker=f) for f in folds] or [Reader(bot.index, bot.encoder)]
+    # Each dev question is also read by a reader model tuned without it (encoder_halves.py).
+    readings = encoder_halves.Readings(bot.index, "seeds", bot.reader_encoder)
+    readers = {}
     rows, labels = [], []
     for item in items:
-        ev = evidence_of(bot, readers[fold_of(item["id"]) % len(readers)], item["question"])
+        index, fold = readings.index(item["id"]), fold_of(item["id"]) % max(1, len(folds))
+        if (id(index), fold) not in readers:
+            readers[id(index), fold] = Reader(index, sentence_ranker=folds[fold]) if folds else Reader(index)
+        ev = evidence_of(bot, readers[id(index), fold], item["question"], readings.encoder(item["id"]))
         if ev is not None:
             rows.append(ev)
             labels.append(1.0 if item.get("answerable", True) else 0.0)
     return names, np.array([[r[n] for n in names] for r in rows]), np.array(labels)
 
 
-def evidence_of(bot, reader, question: str) -> dict | None:
-    """Reader.evidence() for the sentence ``reader`` chooses among the top 5 passages; None
-    when they have no sentence."""
-    qv = bot.retriever.query_vector(question)
-    passages = bot.retriever.retrieve(question, k=5, query_vector=qv)
+def evidence_of(bot, reader, question: str, reader_encoder) -> dict | None:
+    """Reader.evidence() for the sentence ``reader`` chooses among the top 5 passages (the
+    question embedded by ``reader_encoder`` for it); None when they have no sentence."""
+    query_vector = bot.retriever.query_vector(question)
+    qv = reader_encoder.encode_queries([question])[0]
+    passages = bot.retriever.retrieve(question, k=5, query_vector=query_vector)
     kind = question_type(question)
     scored = reader.score_sentences(question, passages, qv, kind)
     return reader.evidence(question, passages, reader.choose(scored, kind)) if scored else None
@@ -119,8 +127,14 @@ def guard_features(names):
         return None
     documents, questions = cmrc_bench.load_cmrc(cmrc_bench.DATA)
     bot = cmrc_bench.open_index(argparse.Namespace(index=str(CMRC_INDEX), model=None), documents)
-    reader = Reader(bot.index, bot.encoder)
-    evidence = (evidence_of(bot, reader, q["question"]) for q in questions[::2])
+    readings = encoder_halves.Readings(bot.index, "cmrc", bot.reader_encoder)
+    readers = {}
+    for q in questions[::2]:
+        index = readings.index(q["id"])
+        if id(index) not in readers:
+            readers[id(index)] = Reader(index)
+    evidence = (evidence_of(bot, readers[id(readings.index(q["id"]))], q["question"], readings.encoder(q["id"]))
+                for q in questions[::2])
     return np.array([[ev[n] for n in names] for ev in evidence if ev is not None])
 
 

@@ -45,7 +45,7 @@ def load_cmrc(path: Path):
 
 
 def open_index(args, documents):
-    from assistant.encoder import Encoder
+    from assistant.encoder import Encoder, reader_encoder
 
     from assistant.index import IndexProblem, default_chunking, load_index
 
@@ -56,6 +56,8 @@ def open_index(args, documents):
         index = load_index(index_dir)
         if index.model != encoder.name:
             raise IndexProblem("model changed")
+        if index.reader_model != reader_encoder(encoder).name:
+            raise IndexProblem("reader model changed")
         if index.chunking != default_chunking():
             raise IndexProblem("chunking changed")
         bot = Assistant(ROOT / "seeds", index_dir, encoder, index)

@@ -12,7 +12,9 @@ reports the dev split at 0.94 while the test split is at 0.80: the dev failures 
 the few the rankers could not fit, not the ones a new question meets.  Here fold k's sentence
 ranker is bench/out/ranker_folds/fold{k}.json (written by `python bench/train_ranker.py`) and
 fold k's span ranker is fitted here on the same tuning questions less the seed dev questions of
-fold k (LambdaRank is quick).  The abstention model stays as shipped: it was itself fitted on
+fold k (LambdaRank is quick).  The reader's tuned encoder is cross-fitted too: each question
+is embedded, and its candidate sentences read, with the half model tuned without it
+(bench/encoder_halves.py).  The abstention model stays as shipped: it was itself fitted on
 cross-fitted sentence scores (bench/calibrate_reader.py), with seven weights.
 
 A refit alone moves a few questions (the fold span rankers are fitted on the features of the
@@ -33,19 +35,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import encoder_halves  # noqa: E402
+
 from assistant import Assistant, ranker  # noqa: E402
 from assistant.evaluate import answer_correct, load_questions  # noqa: E402
+from assistant.pipeline import clean_question  # noqa: E402
 from assistant.reader import Reader  # noqa: E402
 
 
 SPAN_FOLDS = ROOT / "bench" / "out" / "ranker_folds"
 
 
-def fold_readers(bot, spans: str = "refit") -> list[Reader]:
+def fold_readers(bot, readings, items, spans: str = "refit") -> list[dict[int, Reader]]:
     """The five fold readers.  ``spans``: "refit" fits the fold span rankers on the current
     code's features; "save" does so and writes them beside the sentence folds
     (span_fold{k}.json); "fixed" reads the ones written before, so that a change of the code is
-    judged by the same rankers as the code before it (a refit alone moves a few questions)."""
+    judged by the same rankers as the code before it (a refit alone moves a few questions).
+    Each fold's readers are keyed by the index (view) they read: ``readings`` (encoder_halves)
+    gives each dev question the half model that did not see it, and its sentence vectors."""
     import train_ranker as tr
 
     from assistant.index import load_index
@@ -53,10 +60,13 @@ def fold_readers(bot, spans: str = "refit") -> list[Reader]:
     if not tr.FOLDS.exists() or not tr.QUESTIONS.exists():
         raise SystemExit("run python bench/train_ranker.py first (it writes the fold models and the question cache)")
     questions = pickle.loads(tr.QUESTIONS.read_bytes())
-    seed_index, cmrc_index = load_index(ROOT / "embeddings"), load_index(ROOT / "bench" / "out" / "cmrc_index")
-    spans_of = [] if spans == "fixed" else \
-        [d for d in tr.span_examples(seed_index, questions["seeds"]) + tr.span_examples(cmrc_index, questions["cmrc"])
-         if d["half"] == "in"]
+    spans_of = []
+    if spans != "fixed":
+        indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
+        models, files = encoder_halves.HalfModels(), encoder_halves.seed_files()
+        spans_of = [d for name, index in indexes.items()
+                    for view, qs in encoder_halves.groups(index, name, questions[name], models, files)
+                    for d in tr.span_examples(view, qs) if d["half"] == "in"]
     readers = []
     for k in range(tr.N_FOLDS):
         sentence_model = ranker.load_ranker(str(tr.FOLDS / f"fold{k}.json"))
@@ -70,7 +80,8 @@ def fold_readers(bot, spans: str = "refit") -> list[Reader]:
             if spans == "save":
                 path.write_text(json.dumps(model), encoding="utf-8")
         span_model = ranker.TreeEnsemble(model, ranker.span_feature_names())
-        readers.append(Reader(bot.index, bot.encoder, sentence_ranker=sentence_model, span_ranker=span_model))
+        readers.append({id(index): Reader(index, sentence_ranker=sentence_model, span_ranker=span_model)
+                        for index in {id(readings.index(q["id"])): readings.index(q["id"]) for q in items}.values()})
     return readers
 
 
@@ -89,12 +100,15 @@ def main() -> int:
     args = parser.parse_args()
     tr.DRAW = args.draw
     bot = Assistant.load(progress=False)
-    readers = fold_readers(bot, "save" if args.save_spans else "fixed" if args.fixed_spans else "refit")
     items = load_questions(ROOT / "eval" / "seeds_qa.jsonl", "dev")
+    readings = encoder_halves.Readings(bot.index, "seeds", bot.reader_encoder)
+    readers = fold_readers(bot, readings, items, "save" if args.save_spans else "fixed" if args.fixed_spans else "refit")
     rows, by_type = [], Counter()
     for item in items:
-        bot._reader = readers[tr.fold_of(item["id"])]
-        answer = bot.ask(item["question"])
+        reader = readers[tr.fold_of(item["id"])][id(readings.index(item["id"]))]
+        question = clean_question(item["question"])
+        passages = bot.retriever.retrieve(question, k=5)
+        answer = reader.read(question, passages, readings.encoder(item["id"]).encode_queries([question])[0])
         answerable = item.get("answerable", True)
         ok = answer_correct(answer, item) if answerable else not answer.found
         kind = item.get("type", "?") if answerable else "unanswerable"

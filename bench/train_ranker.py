@@ -11,6 +11,7 @@
     python bench/train_ranker.py --report --span-feature-cv  # how the last span features were kept
     python bench/train_ranker.py --report --settings-cv sentence  # how the trees' settings were chosen
     python bench/train_ranker.py --report --settings-cv span
+    python bench/train_ranker.py --encoder-cv         # the reader's tuned model against the untuned one
 
 Training questions: the seed dev split (answerable) and the even-numbered CMRC 2018 questions.
 Held out: the seed test split and the odd CMRC questions.  Every candidate sentence (all
@@ -71,12 +72,15 @@ def fold_of(question_id: str, draw: str = "") -> int:
 
 
 def retrieve_all(bot, items: list[dict], source: str) -> list[dict]:
+    """Each question's top 5 passages, its retrieval vector and its reader vector (the shipped
+    reader model's; encoder_halves.groups gives tuning questions their half model's instead)."""
     out = []
     for item in items:
         question = clean_question(item["question"])
-        qv = bot.retriever.query_vector(question)
+        qv, rv = bot.question_vectors(question)
         out.append({"source": source, "id": item["id"], "half": item["half"], "question": question, "answers": item["answers"],
-                    "query_vector": qv, "passages": bot.retriever.retrieve(question, k=5, query_vector=qv)})
+                    "query_vector": qv, "reader_vector": rv,
+                    "passages": bot.retriever.retrieve(question, k=5, query_vector=qv)})
     return out
 
 
@@ -111,7 +115,7 @@ def examples(index, questions: list[dict]) -> list[dict]:
     out = []
     for q in questions:
         kind = question_type(q["question"])
-        scored, X = reader.sentence_candidates(q["question"], q["passages"], q["query_vector"], kind)
+        scored, X = reader.sentence_candidates(q["question"], q["passages"], q["reader_vector"], kind)
         if not scored:
             continue
         golds = [g for g in (cmrc_normalize(a) for a in q["answers"]) if g]
@@ -303,7 +307,7 @@ def span_examples(index, questions: list[dict], lam: float = None) -> list[dict]
     out = []
     for q in questions:
         kind = question_type(q["question"])
-        scored = reader.score_sentences(q["question"], q["passages"], q["query_vector"], kind)
+        scored = reader.score_sentences(q["question"], q["passages"], q["reader_vector"], kind)
         if not scored:
             continue
         best = reader.choose(scored, kind)
@@ -319,7 +323,7 @@ def span_examples(index, questions: list[dict], lam: float = None) -> list[dict]
         out.append({"source": q["source"], "id": q["id"], "half": q["half"], "f1": f1, "contains": contains,
                     "y": relative(f1 + lam * contains), "rule": "rule" in candidates[0][1],
                     "X": ranker.span_features(q["question"], kind, sentence, pos, candidates,
-                                              reader.clause_cosines(best.row, sentence, candidates, q["query_vector"]))})
+                                              reader.clause_cosines(best.row, sentence, candidates, q["reader_vector"]))})
     return out
 
 
@@ -416,6 +420,37 @@ def weight_cv(sentences: list[dict], spans: list[dict]) -> None:
 FEATURE_GROUPS = (
     ("topic (the article's lead with the title)", ("topic_focus", "topic_focus_gap", "topic_coverage", "topic_coverage_gap")),
 )
+
+
+def encoder_cv(untuned: list[dict], tuned: list[dict], untuned_spans: list[dict], tuned_spans: list[dict]) -> None:
+    """Whether the reader reads better with its tuned model (assistant/reader_model.py): the
+    sentence ranker's CV as --feature-cv (five fold draws, one classifier, every feature), its
+    rows computed with the untuned default model against the tuned one, each tuning question's
+    tuned cosines from the half model that did not see it (encoder_halves.py); then the span
+    ranker's CV as --span-feature-cv (seven draws).  About 10 minutes on 2 cores."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    print("| sentence ranker, reader model | fold draw | seeds | CMRC | objective |\n|---|---|---|---|---|")
+    for label, data in (("untuned", untuned), ("tuned, cross-fitted", tuned)):
+        tuning = [d for d in data if d["half"] == "in" and d["y"].any()]
+        for draw in ("", "a", "b", "c", "d"):
+            hits = {"seeds": [], "cmrc": []}
+            for k in range(N_FOLDS):
+                X, y, w = stack([d for d in tuning if fold_of(d["id"], draw) != k])
+                model = HistGradientBoostingClassifier(early_stopping=False, random_state=0).fit(X, y, sample_weight=w)
+                for d in tuning:
+                    if fold_of(d["id"], draw) == k:
+                        hits[d["source"]].append(d["y"][int(np.argmax(model.decision_function(d["X"])))])
+            seeds, cmrc = np.mean(hits["seeds"]), np.mean(hits["cmrc"])
+            print(f"| {label} | {draw or '-'} | {seeds:.3f} | {cmrc:.3f} | {(seeds + cmrc) / 2:.4f} |", flush=True)
+    print("\n| span ranker, reader model | fold draw | seeds containment | CMRC F1 | objective | questions |"
+          "\n|---|---|---|---|---|---|")
+    for label, spans in (("untuned", untuned_spans), ("tuned, cross-fitted", tuned_spans)):
+        tuning = [d for d in spans if d["half"] == "in"]
+        for draw in ("", "a", "b", "c", "d", "e", "f"):
+            seeds, cmrc = cross_validate(tuning, draw, True, lambda qs: fit_span_ranker(qs)[0])
+            print(f"| {label} | {draw or '-'} | {seeds:.3f} | {cmrc:.3f} | {(seeds + cmrc) / 2:.4f} | {len(tuning)} |",
+                  flush=True)
 
 
 def feature_cv(data: list[dict]) -> None:
@@ -542,6 +577,8 @@ def main() -> int:
     parser.add_argument("--weight-cv", action="store_true", help="cross-validate the seed questions' weights")
     parser.add_argument("--span-feature-cv", action="store_true", help="cross-validate the last span features")
     parser.add_argument("--settings-cv", choices=("sentence", "span"), help="cross-validate one ranker's tree settings")
+    parser.add_argument("--encoder-cv", action="store_true",
+                        help="cross-validate both rankers with the untuned reader model against the tuned one")
     parser.add_argument("--draw", type=int, default=0,
                         help="train on another draw of bootstrap samples (0: the shipped rankers' draw)")
     args = parser.parse_args()
@@ -563,10 +600,24 @@ def main() -> int:
 
     from assistant.index import load_index
 
+    import encoder_halves
+
     started = time.perf_counter()
-    seed_index, cmrc_index = load_index(ROOT / "embeddings"), load_index(ROOT / "bench" / "out" / "cmrc_index")
-    data = examples(seed_index, questions["seeds"]) + examples(cmrc_index, questions["cmrc"])
+    indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
+    # Each tuning question is read by a reader model tuned without it (encoder_halves.py).
+    models, files = encoder_halves.HalfModels(), encoder_halves.seed_files()
+    grouped = [g for name, index in indexes.items()
+               for g in encoder_halves.groups(index, name, questions[name], models, files)]
+    data = [d for index, qs in grouped for d in examples(index, qs)]
     print(f"features of {len(data)} questions in {time.perf_counter() - started:.0f} s")
+
+    if args.encoder_cv:
+        untuned = [g for name, index in indexes.items()
+                   for g in encoder_halves.groups(index, name, questions[name], models, files, untuned=True)]
+        encoder_cv([d for index, qs in untuned for d in examples(index, qs)], data,
+                   [d for index, qs in untuned for d in span_examples(index, qs)],
+                   [d for index, qs in grouped for d in span_examples(index, qs)])
+        return 0
 
     def part(source, half):
         return [d for d in data if d["source"] == source and d["half"] == half]
@@ -608,7 +659,7 @@ def main() -> int:
     print("| a gold sentence among the candidates | " + " | ".join(f"{c:.3f}" for c in reachable) + " |")
 
     # The span ranker, on the questions whose chosen sentence contains a gold answer.
-    spans = span_examples(seed_index, questions["seeds"]) + span_examples(cmrc_index, questions["cmrc"])
+    spans = [d for index, qs in grouped for d in span_examples(index, qs)]
 
     def span_part(source, half):
         return [d for d in spans if d["source"] == source and d["half"] == half]

@@ -1,8 +1,10 @@
 """Fine-tune the reader's encoder: rank-16 adapters on e5-small, trained on the tuning questions.
-The first step of the plan in BENCHMARKS.md section 3 (thirteenth session); not used by the
-reader yet.
+The first step of the plan in BENCHMARKS.md section 3 (thirteenth session); the reader reads
+with ``all.npz`` once ``--ship`` has written it to assistant/reader_adapter.npz
+(assistant/reader_model.py).
 
     python bench/tune_encoder.py            # needs bench/out/ranker_questions.pkl (python bench/train_ranker.py)
+    python bench/tune_encoder.py --ship     # all.npz -> assistant/reader_adapter.npz (float16), the reader's
 
 Writes three adapter files to bench/out/encoder_adapters/: ``all.npz``, trained on every tuning
 question whose candidate sentences hold a gold answer (seed dev split, even CMRC half), the one
@@ -97,10 +99,33 @@ def check_merge(weights: dict[str, np.ndarray], encoder: Encoder) -> float:
     return float(np.abs(merged - weights["check_vectors"]).max())
 
 
+def shipped_form(src: Path, dst: Path) -> Path:
+    """Write the adapters of ``src`` (this script's output) in the form assistant/reader_model.py
+    reads: keyed by the weight's name in the converted model's model.safetensors
+    ("encoder.layer.0.attention.self.query.weight:a"), in float16, with their scale."""
+    out = {"scale": np.array(ALPHA / RANK, dtype=np.float32)}
+    with np.load(src) as data:
+        for key in data.files:
+            if key.endswith((".a", ".b")):
+                layer = key[:-2].split(".encoder.", 1)[1]
+                out[f"encoder.{layer}.weight:{key[-1]}"] = data[key].astype(np.float16)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(dst, **out)
+    return dst
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=("all", "half0", "half1"), help="train one adapter file only")
+    parser.add_argument("--ship", action="store_true",
+                        help="train nothing: write all.npz in the shipped form to assistant/reader_adapter.npz")
     args = parser.parse_args()
+    if args.ship:
+        from assistant.reader_model import ADAPTER_PATH
+
+        shipped_form(OUT / "all.npz", ADAPTER_PATH)
+        print(f"wrote {ADAPTER_PATH.relative_to(ROOT)} ({ADAPTER_PATH.stat().st_size / 2 ** 20:.1f} MiB)")
+        return 0
 
     questions = pickle.loads(tr.QUESTIONS.read_bytes())
     indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}

@@ -33,13 +33,13 @@ FEATURES = ROOT / "bench" / "out" / "reader_features.pkl"
 
 def collect(bot, items, source: str) -> list[dict]:
     """Per question: the component scores of every candidate sentence and whether it holds a gold answer."""
-    reader = Reader(bot.index, bot.encoder)
+    reader = Reader(bot.index, bot.reader_encoder)
     out = []
     for i, item in enumerate(items):
         question = clean_question(item["question"])
         kind = question_type(question)
-        qv = bot.retriever.query_vector(question)
-        passages = bot.retriever.retrieve(question, k=5, query_vector=qv)
+        query_vector, qv = bot.question_vectors(question)
+        passages = bot.retriever.retrieve(question, k=5, query_vector=query_vector)
         scored = reader.score_sentences(question, passages, qv, kind)
         golds = [cmrc_normalize(g) for g in item["answers"] if cmrc_normalize(g)]
         rows = [(s.cosine, s.coverage, s.bigrams, 1.0 / (1 + s.passage), s.fit, s.context,

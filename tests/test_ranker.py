@@ -105,8 +105,8 @@ def test_longest_run():
 def test_features_of_candidates(bot):
     question = "延边州医药制造业一季度的工业总产值是多少？"
     passages = bot.retrieve(question, k=5)
-    reader = Reader(bot.index, bot.encoder)
-    qv = bot.retriever.query_vector(question)
+    reader = Reader(bot.index, bot.reader_encoder)
+    _, qv = bot.question_vectors(question)   # the reader's vector
     scored, X = reader.sentence_candidates(question, passages, qv, question_type(question))
     assert X.shape == (len(scored), len(ranker.FEATURES))
     assert np.isfinite(X).all()
@@ -164,13 +164,13 @@ def test_ranker_and_weighted_score_both_answer(bot):
     """The ranker orders by probability; the weighted fallback still finds the answer."""
     question = "延边州医药制造业一季度的工业总产值是多少？"
     passages = bot.retrieve(question, k=5)
-    qv = bot.retriever.query_vector(question)
+    _, qv = bot.question_vectors(question)   # the reader's vector
     kind = question_type(question)
-    ranked = Reader(bot.index, bot.encoder).score_sentences(question, passages, qv, kind)
+    ranked = Reader(bot.index, bot.reader_encoder).score_sentences(question, passages, qv, kind)
     assert all(0.0 <= s.score <= 1.0 for s in ranked)
     assert [s.score for s in ranked] == sorted((s.score for s in ranked), reverse=True)
     for use in (True, False):
-        answer = Reader(bot.index, bot.encoder, sentence_ranker=use).read(question, passages, qv)
+        answer = Reader(bot.index, bot.reader_encoder, sentence_ranker=use).read(question, passages, qv)
         assert answer.found and "30亿元" in answer.text
 
 
@@ -199,7 +199,7 @@ def test_clause_cosine_reads_the_clause_of_each_candidate(bot):
     and the cosines reach the span ranker's clause_cosine column."""
     from assistant.reader import span_candidates
 
-    reader = Reader(bot.index, bot.encoder)
+    reader = Reader(bot.index, bot.reader_encoder)
     table = bot.index.sentences
     row = next(j for j in range(len(table)) if "环比提升25.9个百分点" in reader.row_text(j))
     sentence = reader.row_text(row)
@@ -207,7 +207,7 @@ def test_clause_cosine_reads_the_clause_of_each_candidate(bot):
     piece = {text[table.clause_start[k]:table.clause_end[k]]: table.clause_vectors[k] for k in table.clauses_of(row)}
     assert "同比增长0.6%" in piece and "延边州医药制造业实现工业总产值30亿元" in piece
     assert not any("，" in p for p in piece)        # clauses only, no pairs
-    qv = bot.retriever.query_vector("一季度延边医药制造业的产值跟去年同期比涨了多少？")
+    _, qv = bot.question_vectors("一季度延边医药制造业的产值跟去年同期比涨了多少？")   # the reader's vector
 
     def candidate(a: str, b: str | None = None):
         start = sentence.index(a)
@@ -313,9 +313,9 @@ def test_span_ranker_answers_are_exact_spans_and_rules_remain_available(bot):
     for question in ["延边州医药制造业一季度的工业总产值是多少？", "卡森细胞资源库管理有限公司位于哪里？",
                      "为什么延边州医药产业能持续激活新动能？"]:
         passages = bot.retrieve(question, k=5)
-        qv = bot.retriever.query_vector(question)
+        _, qv = bot.question_vectors(question)   # the reader's vector
         for use in (True, False):
-            answer = Reader(bot.index, bot.encoder, span_ranker=use).read(question, passages, qv)
+            answer = Reader(bot.index, bot.reader_encoder, span_ranker=use).read(question, passages, qv)
             if answer.found:
                 text = bot.index.document_text(answer.source)
                 assert text[answer.answer_start:answer.answer_end] == answer.text

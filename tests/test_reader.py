@@ -533,7 +533,7 @@ def test_a_word_jieba_lengthened_from_a_known_one_is_not_an_unknown_subject(bot)
 
     question = "报道描写延吉街道宛如一幅山水画的是哪个时节？"
     assert first_noun(question) == "延吉街"           # jieba's cut: 延吉街|道
-    reader = Reader(bot.index, bot.encoder)
+    reader = Reader(bot.index, bot.reader_encoder)
     assert not reader.subject_unknown(question)
     assert reader.subject_unknown("月球的质量是多少？")
 
@@ -543,7 +543,7 @@ def test_a_question_about_an_articles_headline_is_answered_by_its_heading_line(b
 
     assert HEADLINE_QUESTION.search("那篇解读政府工作报告的文章，主标题是什么？")
     assert not HEADLINE_QUESTION.search("延边州医药健康产业实施方案的标题是什么？")     # a document's 《》 title
-    reader = Reader(bot.index, bot.encoder, abstain_below=0.0)
+    reader = Reader(bot.index, bot.reader_encoder, abstain_below=0.0)
     question = "综述今年上半年延边州工业经济高质量发展的那篇报道，主标题是什么？"
     answer = reader.read(question, bot.retrieve(question))
     assert answer.found and answer.text == "稳中有进 量增质升" and answer.kind == "title"
@@ -721,7 +721,7 @@ def test_another_economic_measure_is_a_conflict():
 def test_a_latin_name_no_document_holds_is_an_unknown_subject(bot):
     from assistant.reader import Reader
 
-    reader = Reader(bot.index, bot.encoder)
+    reader = Reader(bot.index, bot.reader_encoder)
     assert reader.subject_unknown("哪家公司代工生产iPhone手机？")      # first noun 公司 is in the documents
     assert not reader.subject_unknown("2024年延边州GDP突破了哪个关口？")  # an acronym: said in Chinese there
     assert not reader.subject_unknown("哪家公司代工生产手机？")

