@@ -6,6 +6,8 @@
 
 Flow: files -> documents.read_document -> chunking.chunk_document -> encoder + lexical.tokenize
 -> index.Index (saved by index.save_index) -> retriever.Retriever -> reader.Reader -> Answer.
+Two encoders: retrieval's (the chunk vectors) and the reader's (sentence and clause vectors; a
+tuned copy of the default model, reader_model.py), one object when they are one model.
 """
 from __future__ import annotations
 

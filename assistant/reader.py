@@ -15,7 +15,9 @@
    decides, and a sentence with a span of the asked type wins over a better-scored one
    without, within FIT_MARGIN.  Either way a numbered heading gives way to the next sentence
    that is not one, unless a title is asked for.
-   Sentence vectors and part-of-speech tags were computed at index time (index.SentenceTable).
+   Sentence vectors and part-of-speech tags were computed at index time (index.SentenceTable),
+   the vectors by the reader's model (reader_model.py: the default model tuned to choose
+   sentences; the question vector given to read() must be that model's, Assistant.question_vectors).
 2. The question type (quantity, time, place, person, org, list, title, what, sentence) comes
    from its question word (多少, 哪一年, 哪里, 谁, 哪家, 哪些, 什么 or 哪 with a measure word such as
    哪种 / 哪部, 为什么...).
@@ -118,14 +120,16 @@ SPAN_MARGIN = 0.1
 # session, after the words naming the document were left out of asked_words, and again after
 # key terms were looked for in the whole article, and after the byline and measure-conflict
 # changes; refitted 2026-12-05, tenth session, with the rankers retrained on 90 more dev
-# questions, and again after 数千 kept its 数 and 哪 + a measure word became a what question) on
-# the 385 dev questions (283 answerable, 102 unanswerable), each read with a sentence ranker
-# trained without it (cross-fitting, see bench/train_ranker.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 0.878, "missing_key_terms": -1.229, "unit_missing": -2.133,
-                      "role_missing": -1.473, "sentence_score": 0.898, "conflict": -1.683,
-                      "subject_unknown": -1.174}
-CONFIDENCE_BIAS = -0.640
-ABSTAIN_BELOW = 0.525
+# questions, and again after 数千 kept its 数 and 哪 + a measure word became a what question;
+# refitted 2026-12-05, fourteenth session, with the reader's tuned encoder and the rankers
+# retrained on it) on the 385 dev questions (283 answerable, 102 unanswerable), each read with a
+# sentence ranker trained without it (cross-fitting, see bench/train_ranker.py) and with the
+# reader model tuned without it (bench/encoder_halves.py).
+CONFIDENCE_WEIGHTS = {"passage_coverage": 0.906, "missing_key_terms": -1.300, "unit_missing": -2.201,
+                      "role_missing": -1.431, "sentence_score": 1.040, "conflict": -1.992,
+                      "subject_unknown": -1.222}
+CONFIDENCE_BIAS = -0.743
+ABSTAIN_BELOW = 0.540
 
 # ---------------------------------------------------------------- question types
 
