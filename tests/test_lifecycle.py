@@ -569,11 +569,11 @@ def _damage(index_dir: Path, how: str) -> str:
         del manifest["checksums"]
         (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         return "checksums missing"
-    if how == "older format":          # an index written before the clause pieces (format 1)
+    if how == "older format":          # an index written before the reader's own model (format 2)
         manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
-        manifest["format_version"] = 1
+        manifest["format_version"] = 2
         (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-        return "index format 1 is not 2"
+        return "index format 2 is not 3"
     if how == "truncated manifest":
         path = version / "manifest.json"
         path.write_bytes(path.read_bytes()[:100])
