@@ -68,7 +68,8 @@ def unit(v: np.ndarray) -> np.ndarray:
 
 
 def sentence_part(questions, indexes, vectors: Vectors) -> None:
-    tuning = {src: [q for q in questions[src] if q["half"] == "in"] for src in indexes}
+    tuning = {src: [dict(q, reader_vector=q["query_vector"]) for q in questions[src] if q["half"] == "in"]
+              for src in indexes}     # the untuned model reads them
     data = tr.examples(indexes["seeds"], tuning["seeds"]) + tr.examples(indexes["cmrc"], tuning["cmrc"])
     texts = {}
     for src, index in indexes.items():
@@ -95,7 +96,11 @@ def main() -> int:
     if not tr.QUESTIONS.exists():
         raise SystemExit("run python bench/train_ranker.py first (it writes the question cache)")
     questions = pickle.loads(tr.QUESTIONS.read_bytes())
-    indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
+    import encoder_halves
+
+    # The untuned model's sentence vectors, as the question's query_vector (encoder_halves.py).
+    indexes = encoder_halves.untuned_indexes({"seeds": load_index(ROOT / "embeddings"),
+                                              "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")})
     vectors = Vectors(Encoder())
     sentence_part(questions, indexes, vectors)
     return 0

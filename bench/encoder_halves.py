@@ -159,3 +159,21 @@ def groups(index: Index, name: str, questions: list[dict], models: HalfModels, f
         vectors = models.encoder(h).encode_queries([q["question"] for q in mine])
         out.append((view(index, name, h, models), [dict(q, reader_vector=v) for q, v in zip(mine, vectors)]))
     return out
+
+
+def untuned_indexes(indexes: dict[str, Index]) -> dict[str, Index]:
+    """The indexes as the untuned default model reads them (its sentence and clause vectors),
+    for the scripts that compare with or train from the untuned model: bench/tune_encoder.py
+    picks its hard negatives by the untuned cosine (a question's ``query_vector``), and the
+    probes of earlier sessions read the untuned model."""
+    models = HalfModels()
+    return {name: view(index, name, "base", models) if needed(index) else index for name, index in indexes.items()}
+
+
+def grouped_examples(make, indexes: dict[str, Index], questions: dict[str, list[dict]]) -> list[dict]:
+    """``make(index, questions)`` (train_ranker.examples or span_examples) over every question of
+    both collections, each tuning question read by the half model that did not see it."""
+    models, files = HalfModels(), seed_files()
+    return [d for name, index in indexes.items()
+            for view_, qs in groups(index, name, questions[name], models, files) for d in make(view_, qs)]
+

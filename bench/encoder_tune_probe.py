@@ -90,11 +90,12 @@ class LoRA:
 
 def questions_with_candidates(questions, indexes, cmrc_limit: int) -> list[dict]:
     """Per tuning question with a gold sentence among its candidates: its text, its candidate
-    rows, which hold a gold answer, and their untuned cosines (the index's stored vectors)."""
+    rows, which hold a gold answer, and their untuned cosines (``indexes`` must hold the untuned
+    model's sentence vectors: encoder_halves.untuned_indexes)."""
     out = []
     for src, index in indexes.items():
         reader = Reader(index, sentence_ranker=False, span_ranker=False)
-        tuning = [q for q in questions[src] if q["half"] == "in"]
+        tuning = [dict(q, reader_vector=q["query_vector"]) for q in questions[src] if q["half"] == "in"]   # untuned
         by_id = {q["id"]: q for q in tuning}
         kept = [d for d in tr.examples(index, tuning) if d["y"].any()]
         if src == "cmrc":
@@ -245,7 +246,11 @@ def main() -> int:
     seed_files = {q["id"]: q["source"] for q in tr.load_questions(ROOT / "eval" / "seeds_qa.jsonl")}
 
     questions = pickle.loads(tr.QUESTIONS.read_bytes())
-    indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
+    import encoder_halves
+
+    # The untuned model's sentence vectors, as the question's query_vector (encoder_halves.py).
+    indexes = encoder_halves.untuned_indexes({"seeds": load_index(ROOT / "embeddings"),
+                                              "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")})
     items = questions_with_candidates(questions, indexes, args.cmrc_limit)
     encoder = Encoder()
     print(f"{len(items)} questions ({sum(d['source'] == 'seeds' for d in items)} seed dev, "

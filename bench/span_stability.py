@@ -37,9 +37,10 @@ def main() -> int:
     bags = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     draw = sys.argv[2] if len(sys.argv) > 2 else ""
     questions = pickle.loads(tr.QUESTIONS.read_bytes())
-    seed_index, cmrc_index = load_index(ROOT / "embeddings"), load_index(ROOT / "bench" / "out" / "cmrc_index")
-    spans = [d for d in tr.span_examples(seed_index, questions["seeds"]) + tr.span_examples(cmrc_index, questions["cmrc"])
-             if d["half"] == "in"]
+    import encoder_halves
+
+    indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
+    spans = [d for d in encoder_halves.grouped_examples(tr.span_examples, indexes, questions) if d["half"] == "in"]
     picks = {}
     for k in range(tr.N_FOLDS):
         held = [d for d in spans if tr.fold_of(d["id"], draw) == k]

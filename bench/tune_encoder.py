@@ -117,6 +117,7 @@ def shipped_form(src: Path, dst: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=("all", "half0", "half1"), help="train one adapter file only")
+    parser.add_argument("--out", default=str(OUT), help="folder for the adapter files (default: %(default)s)")
     parser.add_argument("--ship", action="store_true",
                         help="train nothing: write all.npz in the shipped form to assistant/reader_adapter.npz")
     args = parser.parse_args()
@@ -128,11 +129,16 @@ def main() -> int:
         return 0
 
     questions = pickle.loads(tr.QUESTIONS.read_bytes())
-    indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
+    import encoder_halves
+
+    # The untuned model's sentence vectors, as the question's query_vector (encoder_halves.py).
+    indexes = encoder_halves.untuned_indexes({"seeds": load_index(ROOT / "embeddings"),
+                                              "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")})
     items = probe.questions_with_candidates(questions, indexes, cmrc_limit=10 ** 9)
     seed_files = {q["id"]: q["source"] for q in tr.load_questions(ROOT / "eval" / "seeds_qa.jsonl")}
     encoder = Encoder()
-    OUT.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     for name in ("all", "half0", "half1"):
         if args.only and name != args.only:
             continue
@@ -146,9 +152,8 @@ def main() -> int:
         error = check_merge(weights, encoder)
         print(f"  merged model against the adapted one: largest vector difference {error:.2e}", flush=True)
         assert error < 1e-4, "merging the adapters changed the vectors"
-        np.savez(OUT / f"{name}.npz", **weights)
-        print(f"  wrote {(OUT / f'{name}.npz').relative_to(ROOT)} "
-              f"({(OUT / f'{name}.npz').stat().st_size / 2 ** 20:.1f} MiB)", flush=True)
+        np.savez(out / f"{name}.npz", **weights)
+        print(f"  wrote {out / f'{name}.npz'} ({(out / f'{name}.npz').stat().st_size / 2 ** 20:.1f} MiB)", flush=True)
     return 0
 
 
