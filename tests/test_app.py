@@ -216,6 +216,9 @@ def test_collection_panel_and_examples(service, collection):
     assert len(rows) == len(collection.index.documents) and rows[0][1] > 0 and rows[0][2].startswith("utf-8")
     stats = service.stats_html()
     assert f"{collection.stats['chunks']} 个段落块" in stats and "模型" in stats
+    # the reader's own model is named when it is not retrieval's (the tuned default model)
+    assert (f"阅读模型：{collection.index.reader_model}" in stats) == \
+        (collection.index.reader_model != collection.index.model)
     examples = service.refresh_examples()
     assert len(examples) >= 3
     first = collection.ask(examples[0])

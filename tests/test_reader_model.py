@@ -102,6 +102,14 @@ def test_the_index_names_both_models_and_ask_reads_with_the_tuned_vector(bot):
     assert float(stored @ bot.encoder.encode_passages([sentence])[0]) < 0.99
 
 
+def test_index_status_names_the_reader_model(bot, capsys):
+    from assistant.cli import main
+
+    assert main(["index", "status"]) == 0
+    out = capsys.readouterr().out
+    assert f"reader:     {tuned_model_name(DEFAULT_MODEL)}" in out and "up to date" in out
+
+
 def test_an_index_of_another_reader_model_is_rebuilt(private_collection, encoder, monkeypatch):
     from assistant import Assistant
     from assistant.pipeline import staleness
