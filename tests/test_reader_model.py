@@ -59,6 +59,18 @@ def test_merged_model_gives_the_adapted_models_vectors():
     assert np.abs(got - untuned).max() > 1e-2          # the adapters change the model
 
 
+def test_a_damaged_adapter_file_gets_a_clear_message(tmp_path):
+    from assistant.reader_model import AdapterError, adapter_tag
+
+    broken = tmp_path / "reader_adapter.npz"
+    broken.write_bytes(ADAPTER_PATH.read_bytes()[:1000])        # truncated
+    for read in (adapter_tag, load_adapters):
+        with pytest.raises(AdapterError, match="cannot be read.*ASSISTANT_READER_MODEL"):
+            read(broken)
+    with pytest.raises(AdapterError, match="cannot be read"):
+        adapter_tag(tmp_path / "missing.npz")
+
+
 def test_merge_refuses_adapters_of_another_shape():
     state = {"w": np.zeros((4, 3), np.float32)}
     merge(state, {"w": (np.ones((2, 3), np.float32), np.ones((4, 2), np.float32))}, 0.5)
