@@ -24,6 +24,7 @@ question is therefore its ``query_vector``.
 from __future__ import annotations
 
 import copy
+import os
 import sys
 from pathlib import Path
 
@@ -37,7 +38,9 @@ from assistant.encoder import DEFAULT_MODEL, Encoder, model_cache  # noqa: E402
 from assistant.index import SENTENCE_VECTOR_DTYPE, Index  # noqa: E402
 from assistant.reader_model import is_tuned_default, materialize_reader  # noqa: E402
 
-ADAPTERS = ROOT / "bench" / "out" / "encoder_adapters"
+# Where the adapter files and the cached vectors are; $ENCODER_ADAPTERS points at another recipe's
+# (bench/tune_encoder.py --out), to judge it by train_ranker.py --encoder-cv.
+ADAPTERS = Path(os.environ.get("ENCODER_ADAPTERS") or ROOT / "bench" / "out" / "encoder_adapters")
 
 
 def half_of(source: str, question_id: str, seed_files: dict[str, str]) -> int:

@@ -448,6 +448,8 @@ def encoder_cv(untuned: list[dict], tuned: list[dict], untuned_spans: list[dict]
           "\n|---|---|---|---|---|---|")
     for label, spans in (("untuned", untuned_spans), ("tuned, cross-fitted", tuned_spans)):
         tuning = [d for d in spans if d["half"] == "in"]
+        if not tuning:
+            continue
         for draw in ("", "a", "b"):
             seeds, cmrc = cross_validate(tuning, draw, True, lambda qs: fit_span_ranker(qs)[0])
             print(f"| {label} | {draw or '-'} | {seeds:.3f} | {cmrc:.3f} | {(seeds + cmrc) / 2:.4f} | {len(tuning)} |",
@@ -580,6 +582,7 @@ def main() -> int:
     parser.add_argument("--settings-cv", choices=("sentence", "span"), help="cross-validate one ranker's tree settings")
     parser.add_argument("--encoder-cv", action="store_true",
                         help="cross-validate both rankers with the untuned reader model against the tuned one")
+    parser.add_argument("--sentences-only", action="store_true", help="with --encoder-cv: skip the span ranker's CV")
     parser.add_argument("--draw", type=int, default=0,
                         help="train on another draw of bootstrap samples (0: the shipped rankers' draw)")
     args = parser.parse_args()
@@ -615,9 +618,10 @@ def main() -> int:
     if args.encoder_cv:
         untuned = [g for name, index in indexes.items()
                    for g in encoder_halves.groups(index, name, questions[name], models, files, untuned=True)]
+        spans = not args.sentences_only
         encoder_cv([d for index, qs in untuned for d in examples(index, qs)], data,
-                   [d for index, qs in untuned for d in span_examples(index, qs)],
-                   [d for index, qs in grouped for d in span_examples(index, qs)])
+                   [d for index, qs in untuned for d in span_examples(index, qs)] if spans else [],
+                   [d for index, qs in grouped for d in span_examples(index, qs)] if spans else [])
         return 0
 
     def part(source, half):

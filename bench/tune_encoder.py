@@ -58,7 +58,7 @@ def triplets(items: list[dict]) -> list[tuple[str, str, str]]:
     return out
 
 
-def train(pairs: list[tuple[str, str, str]], encoder: Encoder) -> dict[str, np.ndarray]:
+def train(pairs: list[tuple[str, str, str]], encoder: Encoder, epochs: int = EPOCHS) -> dict[str, np.ndarray]:
     """The adapters trained on ``pairs``, as {"<layer>.a": ..., "<layer>.b": ...}."""
     import torch
     from sentence_transformers import SentenceTransformer
@@ -67,7 +67,7 @@ def train(pairs: list[tuple[str, str, str]], encoder: Encoder) -> dict[str, np.n
     model = SentenceTransformer(resolve_model_path(encoder.name), device="cpu")
     model.max_seq_length = 256
     lora = probe.LoRA(model, RANK, ALPHA)
-    probe.train_loop(model, lora.parameters(), pairs, encoder, EPOCHS, BATCH, LR)
+    probe.train_loop(model, lora.parameters(), pairs, encoder, epochs, BATCH, LR)
     weights = {}
     for name, a, b in lora.layers:
         weights[f"{name}.a"] = a.detach().numpy().copy()
@@ -117,6 +117,7 @@ def shipped_form(src: Path, dst: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=("all", "half0", "half1"), help="train one adapter file only")
+    parser.add_argument("--epochs", type=int, default=EPOCHS, help="passes over the triplets (default: %(default)s)")
     parser.add_argument("--out", default=str(OUT), help="folder for the adapter files (default: %(default)s)")
     parser.add_argument("--ship", action="store_true",
                         help="train nothing: write all.npz in the shipped form to assistant/reader_adapter.npz")
@@ -148,7 +149,7 @@ def main() -> int:
         pairs = triplets(train_items)
         print(f"{name}: {len(pairs)} triplets ({sum(d['source'] == 'seeds' for d in train_items)} seed, "
               f"{sum(d['source'] == 'cmrc' for d in train_items)} CMRC questions)", flush=True)
-        weights = train(pairs, encoder)
+        weights = train(pairs, encoder, args.epochs)
         error = check_merge(weights, encoder)
         print(f"  merged model against the adapted one: largest vector difference {error:.2e}", flush=True)
         assert error < 1e-4, "merging the adapters changed the vectors"
