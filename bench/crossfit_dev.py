@@ -63,10 +63,7 @@ def fold_readers(bot, readings, items, spans: str = "refit") -> list[dict[int, R
     spans_of = []
     if spans != "fixed":
         indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
-        models, files = encoder_halves.HalfModels(), encoder_halves.seed_files()
-        spans_of = [d for name, index in indexes.items()
-                    for view, qs in encoder_halves.groups(index, name, questions[name], models, files)
-                    for d in tr.span_examples(view, qs) if d["half"] == "in"]
+        spans_of = [d for d in encoder_halves.grouped_examples(tr.span_examples, indexes, questions) if d["half"] == "in"]
     readers = []
     for k in range(tr.N_FOLDS):
         sentence_model = ranker.load_ranker(str(tr.FOLDS / f"fold{k}.json"))

@@ -13,6 +13,12 @@
     python bench/train_ranker.py --report --settings-cv span
     python bench/train_ranker.py --encoder-cv         # the reader's tuned model against the untuned one
 
+Since the fourteenth session the reader reads with a tuned copy of the default model
+(assistant/reader_model.py), itself tuned on these training questions; so each training
+question's rows are computed with the half model tuned without it (bench/encoder_halves.py:
+its sentence and clause vectors, its question vector), and the held-out questions' with the
+shipped index and reader model.  ``--encoder-cv`` compares the untuned model with the tuned one.
+
 Training questions: the seed dev split (answerable) and the even-numbered CMRC 2018 questions.
 Held out: the seed test split and the odd CMRC questions.  Every candidate sentence (all
 sentences of the top 5 passages) is one example, labelled by whether it contains a gold answer
