@@ -33,6 +33,7 @@ from .lexical import pos_tags, tokenize
 from .reader_model import reader_model_name
 from .records import Answer, Passage
 from .retriever import Retriever
+from .span_head import share_encoder
 
 log = logging.getLogger("assistant")
 
@@ -70,6 +71,7 @@ class Assistant:
         self.index_dir = index_dir
         self.encoder = encoder                          # retrieval: questions against chunks
         self.reader_encoder = reader_encoder(encoder)   # the reader: against sentences, clauses
+        share_encoder(encoder)      # the span head reads with the default model: this one, when it is
         self.index = index
         self.retriever = Retriever(index, encoder)
         self._reader = None

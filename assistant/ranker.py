@@ -173,7 +173,7 @@ def span_feature_names() -> tuple[str, ...]:
         "digits", "book_title", "quote", "enumeration", "verb_share", "noun_share",
         "first_noun", "first_verb", "last_noun", "last_verb", "asked_unit_present", "asks_definition",
         "left_match", "right_match", "clause_overlap", "clause_overlap_gap", "near_overlap", "clause_numbers",
-        "clause_cosine", "clause_cosine_gap")
+        "clause_cosine", "clause_cosine_gap", "neural_span", "neural_span_gap")
 
 
 _BETWEEN = set(" ，,、“”\"《》（）()")
@@ -246,10 +246,11 @@ def context_matches(question: str, sentence: str, start: int, end: int) -> tuple
 
 
 def span_features(question: str, kind: str, sentence: str, pos: list[str], candidates: list,
-                  clause_cosine: np.ndarray | None = None) -> np.ndarray:
+                  clause_cosine: np.ndarray | None = None, neural: np.ndarray | None = None) -> np.ndarray:
     """One row of span_feature_names() per (Span, tags) candidate of reader.span_candidates.
     ``clause_cosine``: the question's cosine with each candidate's clause (Reader.clause_cosines;
-    zeros when the question has no vector)."""
+    zeros when the question has no vector).  ``neural``: the span head's score of each candidate
+    (span_head.py; zeros when not given)."""
     from . import reader as R
 
     slot = R.find_slot(question, sentence)
@@ -279,13 +280,15 @@ def span_features(question: str, kind: str, sentence: str, pos: list[str], candi
             *anchor_matches(question, sentence, span.start, span.end),
         ])
         overlap, near, numbers = context_matches(question, sentence, span.start, span.end)
-        rows[-1] += [overlap, 0.0, near, numbers, 0.0, 0.0]
+        rows[-1] += [overlap, 0.0, near, numbers, 0.0, 0.0, 0.0, 0.0]
     X = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
     if len(X):
         names = span_feature_names()
         if clause_cosine is not None:
             X[:, names.index("clause_cosine")] = clause_cosine
-        for name in ("clause_overlap", "clause_cosine"):     # each one's gap to the question's best comes next
+        if neural is not None:
+            X[:, names.index("neural_span")] = neural
+        for name in ("clause_overlap", "clause_cosine", "neural_span"):   # each one's gap to the best comes next
             column = names.index(name)
             X[:, column + 1] = X[:, column] - X[:, column].max()
     return X

@@ -39,8 +39,9 @@
    (ranker.context_matches: 新建农村公路125公里 for 新修了多少公里农村公路) and the question's
    cosine with that clause (Reader.clause_cosines, from clause vectors made at index time: a
    sentence that lists several facts has one vector per clause besides the one that mixes
-   them), and replaces the pick
-   when it is clearly better (SPAN_MARGIN).  A question about a photo (…的照片是谁拍的) is
+   them) and the span head's score (span_head.py: the default model reads the question and
+   the sentence as one pair, and a fitted head gives each token a start and an end
+   probability), and replaces the pick when it is clearly better (SPAN_MARGIN).  A question about a photo (…的照片是谁拍的) is
    answered by the credit line under the chosen caption ("金洪石 摄": Reader.credit_of), a
    question for the reporter or author (…的记者是谁) by the byline of the chosen sentence's
    article ("本报讯（记者 张伟国 代黎黎）": Reader.byline_of), and a
@@ -81,6 +82,7 @@ from . import ranker
 from .chunking import clause_around
 from .index import Index
 from .lexical import STOPWORDS, tokenize
+from .span_head import SpanHead, load_head
 from .records import Answer, Passage
 
 NOT_FOUND = "文档中没有找到这个问题的答案"
@@ -1508,12 +1510,15 @@ class Reader:
     """Picks the answer sentence among the top passages and the span inside it."""
 
     def __init__(self, index: Index, encoder=None, sentence_ranker: "ranker.TreeEnsemble | bool" = True,
-                 span_ranker: "ranker.TreeEnsemble | bool" = True, abstain_below: float | None = None):
+                 span_ranker: "ranker.TreeEnsemble | bool" = True, abstain_below: float | None = None,
+                 span_head: "SpanHead | bool" = True):
         """``sentence_ranker``: True for the shipped ranker, False for the weighted score, or a
         TreeEnsemble (bench/calibrate_reader.py passes models trained without the question).
         ``span_ranker``: True for the shipped span ranker, False for the rules of pick_span, or a
         TreeEnsemble.  ``abstain_below``: this collection's threshold (``assistant calibrate``),
-        ABSTAIN_BELOW when None."""
+        ABSTAIN_BELOW when None.  ``span_head``: True for the shipped span head (span_head.py),
+        or a SpanHead (bench/crossfit_dev.py passes heads fitted without the question); the span
+        ranker reads its scores, and is not used without them."""
         self.index = index
         self._collection: str | None = None
         self.abstain_below = ABSTAIN_BELOW if abstain_below is None else float(abstain_below)
@@ -1526,6 +1531,9 @@ class Reader:
             self.span_ranker = ranker.load_ranker(str(ranker.SPAN_MODEL_PATH), spans=True) if span_ranker else None
         else:
             self.span_ranker = span_ranker
+        self.span_head = load_head() if span_head is True else span_head or None
+        if self.span_head is None:
+            self.span_ranker = None
 
     def choose_span(self, question: str, kind: str, sentence: str, pos: list[str], row: int | None = None,
                     query_vector: np.ndarray | None = None) -> Span:
@@ -1540,7 +1548,8 @@ class Reader:
         if not candidates or "rule" not in candidates[0][1]:
             return with_head(question, sentence, rule)
         cosines = self.clause_cosines(row, sentence, candidates, query_vector)
-        scores = self.span_ranker.decision(ranker.span_features(question, kind, sentence, pos, candidates, cosines))
+        neural = self.span_head.span_scores(question, sentence, [(sp.start, sp.end) for sp, _ in candidates])
+        scores = self.span_ranker.decision(ranker.span_features(question, kind, sentence, pos, candidates, cosines, neural))
         best = int(np.argmax(scores))
         if best == 0 or scores[best] - scores[0] <= SPAN_MARGIN:
             return with_head(question, sentence, rule)

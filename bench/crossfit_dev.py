@@ -12,7 +12,8 @@ reports the dev split at 0.94 while the test split is at 0.80: the dev failures 
 the few the rankers could not fit, not the ones a new question meets.  Here fold k's sentence
 ranker is bench/out/ranker_folds/fold{k}.json (written by `python bench/train_ranker.py`) and
 fold k's span ranker is fitted here on the same tuning questions less the seed dev questions of
-fold k (LambdaRank is quick).  The reader's tuned encoder is cross-fitted too: each question
+fold k (LambdaRank is quick), and reads the scores of fold k's span head
+(bench/out/span_head_folds/, bench/train_span_head.py).  The reader's tuned encoder is cross-fitted too: each question
 is embedded, and its candidate sentences read, with the half model tuned without it
 (bench/encoder_halves.py).  The abstention model stays as shipped: it was itself fitted on
 cross-fitted sentence scores (bench/calibrate_reader.py), with seven weights.
@@ -54,6 +55,7 @@ def fold_readers(bot, readings, items, spans: str = "refit") -> list[dict[int, R
     Each fold's readers are keyed by the index (view) they read: ``readings`` (encoder_halves)
     gives each dev question the half model that did not see it, and its sentence vectors."""
     import train_ranker as tr
+    import train_span_head
 
     from assistant.index import load_index
 
@@ -77,7 +79,8 @@ def fold_readers(bot, readings, items, spans: str = "refit") -> list[dict[int, R
             if spans == "save":
                 path.write_text(json.dumps(model), encoding="utf-8")
         span_model = ranker.TreeEnsemble(model, ranker.span_feature_names())
-        readers.append({id(index): Reader(index, sentence_ranker=sentence_model, span_ranker=span_model)
+        readers.append({id(index): Reader(index, sentence_ranker=sentence_model, span_ranker=span_model,
+                                          span_head=train_span_head.fold_head(k))
                         for index in {id(readings.index(q["id"])): readings.index(q["id"]) for q in items}.values()})
     return readers
 

@@ -305,10 +305,17 @@ def relative(target: np.ndarray) -> np.ndarray:
     return target - target.mean()
 
 
-def span_examples(index, questions: list[dict], lam: float = None) -> list[dict]:
+def span_examples(index, questions: list[dict], lam: float = None, heads=None) -> list[dict]:
     """Per question whose chosen sentence (shipped sentence ranker) contains a gold answer: the
-    span candidates' features, their targets, char F1 and containment."""
+    span candidates' features, their targets, char F1 and containment.  ``heads``: the span
+    head that scores a question's candidates, ``heads(question)``; None for
+    train_span_head.head_for (a tuning question's fold head, fitted without it; the shipped
+    head for the others); False for none (the neural_span features left at zero: what
+    bench/train_span_head.py fits the heads on)."""
+    import train_span_head
+
     lam = SPAN_CONTAINS_WEIGHT if lam is None else lam
+    heads = train_span_head.head_for if heads is None else heads
     reader = Reader(index, span_ranker=False)
     out = []
     for q in questions:
@@ -326,10 +333,14 @@ def span_examples(index, questions: list[dict], lam: float = None) -> list[dict]
         texts = [sentence[sp.start:sp.end] for sp, _ in candidates]
         f1 = np.array([max(char_f1(t, a) for a in q["answers"]) for t in texts])
         contains = np.array([any(g in cmrc_normalize(t) for g in golds) for t in texts], dtype=float)
+        neural = heads(q).span_scores(q["question"], sentence, [(sp.start, sp.end) for sp, _ in candidates]) \
+            if heads else None
         out.append({"source": q["source"], "id": q["id"], "half": q["half"], "f1": f1, "contains": contains,
                     "y": relative(f1 + lam * contains), "rule": "rule" in candidates[0][1],
+                    "question": q["question"], "sentence": sentence, "spans": [(sp.start, sp.end) for sp, _ in candidates],
                     "X": ranker.span_features(q["question"], kind, sentence, pos, candidates,
-                                              reader.clause_cosines(best.row, sentence, candidates, q["reader_vector"]))})
+                                              reader.clause_cosines(best.row, sentence, candidates, q["reader_vector"]),
+                                              neural)})
     return out
 
 

@@ -1,0 +1,159 @@
+"""The span head: where in the chosen sentence the answer starts and ends, read by a model.
+
+The span ranker (ranker.py) chooses among a sentence's candidate spans (reader.span_candidates)
+with surface features: tags, positions, the question's characters around the span.  The span
+head adds what a reader model sees: the default model reads the question and the sentence as
+one pair ("query: 问题" | 句子), so that every token of the sentence attends to the question,
+and a linear head on two of its layers' token states (after layers 6 and 4 of 12: the forward
+pass stops at layer 6) gives each sentence token a start and an end log-probability (a softmax
+over the sentence's tokens).
+A candidate's score is its first token's start log-probability plus its last token's end
+log-probability (``span_scores``); the span ranker reads it and its gap to the best candidate.
+
+The model is not tuned: only the head's weights (2 x 768 numbers) are fitted, by
+``python bench/train_span_head.py`` on the tuning questions, and shipped as
+``assistant/span_head.npz``.  One half forward pass per question, over the chosen sentence
+only: about 11 ms on 2 cores for 80 tokens, against 24 ms for all 12 layers (which also read
+worse: BENCHMARKS.md section 3, fifteenth session).  Nothing here can be done at index time:
+the sentence's tokens are read together with the question.
+
+The head always reads with the default model (embeddings/models/, materialized at set-up),
+whatever model the collection was built with: with another model the default one is loaded
+beside it.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+HEAD_PATH = Path(__file__).with_name("span_head.npz")
+LAYERS = (6, 4)             # the hidden states the head reads (after layers 6 and 4), concatenated
+MAX_TOKENS = 512            # e5's limit; a longer pair loses the end of the sentence
+
+
+class SpanHeadError(RuntimeError):
+    """The head's file cannot be used; the message says why."""
+
+
+_ENCODERS: dict[str, object] = {}
+
+
+def share_encoder(encoder) -> None:
+    """Let the head read with an Encoder already loaded (Assistant's retrieval encoder, when it
+    is the default model) instead of loading the model a second time."""
+    _ENCODERS.setdefault(encoder.name, encoder)
+
+
+def _encoder(name: str):
+    if name not in _ENCODERS:
+        from .encoder import Encoder
+
+        _ENCODERS[name] = Encoder(name)
+    return _ENCODERS[name]
+
+
+class SpanHead:
+    """Start and end scores per sentence token, from ``weight`` (features x 2) and ``bias``."""
+
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, model: str | None = None,
+                 layers: tuple[int, ...] = LAYERS):
+        from .encoder import DEFAULT_MODEL
+
+        self.weight = np.asarray(weight, dtype=np.float32)
+        self.bias = np.asarray(bias, dtype=np.float32)
+        self.model = model or DEFAULT_MODEL
+        self.layers = tuple(int(k) for k in layers)
+        if self.weight.ndim != 2 or self.weight.shape[1] != 2 or self.bias.shape != (2,):
+            raise SpanHeadError(f"span head: weights of shape {self.weight.shape} and bias {self.bias.shape}, "
+                                "expected (features, 2) and (2,)")
+
+    @classmethod
+    def load(cls, path: Path | str = HEAD_PATH) -> "SpanHead":
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return cls(data["weight"], data["bias"], str(data["model"]), tuple(data["layers"]))
+        except SpanHeadError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a missing or damaged file gets one message
+            raise SpanHeadError(f"span head {Path(path).name} cannot be read ({error}); "
+                                "retrain it with python bench/train_span_head.py") from error
+
+    def save(self, path: Path | str) -> None:
+        np.savez(path, weight=self.weight, bias=self.bias, model=np.array(self.model), layers=np.array(self.layers))
+
+    def token_states(self, question: str, sentence: str) -> tuple[np.ndarray, np.ndarray]:
+        """The sentence tokens' states (tokens x features) read together with the question, and
+        each token's character range in ``sentence``."""
+        import torch
+
+        encoder = _encoder(self.model)
+        tokenizer, model = encoder.model.tokenizer, encoder.model[0].auto_model
+        enc = tokenizer((encoder.query_prompt or "") + question, sentence, truncation="only_second",
+                        max_length=MAX_TOKENS, return_offsets_mapping=True, return_tensors="pt")
+        keep = [t for t, s in enumerate(enc.sequence_ids(0)) if s == 1]
+        if not keep:
+            return np.zeros((0, len(self.layers) * model.config.hidden_size), np.float32), np.zeros((0, 2), np.int64)
+        hidden = lower_layers(model, enc["input_ids"], max(self.layers))
+        states = torch.cat([hidden[k][0, keep] for k in self.layers], dim=-1).numpy()
+        if states.shape[1] != self.weight.shape[0]:
+            raise SpanHeadError(f"span head: fitted on {self.weight.shape[0]} features, {self.model!r} gives "
+                                f"{states.shape[1]}")
+        return states.astype(np.float32), enc["offset_mapping"][0, keep].numpy()
+
+    def log_probabilities(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's start and end log-probability (softmax over the sentence's tokens)."""
+        logits = states @ self.weight + self.bias
+        logits = logits - logits.max(axis=0)
+        logp = logits - np.log(np.exp(logits).sum(axis=0))
+        return logp[:, 0], logp[:, 1]
+
+    def span_scores(self, question: str, sentence: str, spans: list[tuple[int, int]],
+                    states: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """One score per (start, end) character span of ``sentence``; ``states``: token_states'
+        result when already computed (bench/train_span_head.py)."""
+        tokens, offsets = states if states is not None else self.token_states(question, sentence)
+        if not len(tokens):
+            return np.zeros(len(spans))
+        start, end = self.log_probabilities(tokens)
+        out = []
+        for a, b in spans:
+            first, last = token_range(offsets, a, b)
+            out.append(start[first] + end[last] if first >= 0 else float(start.min() + end.min()))
+        return np.array(out, dtype=np.float64)
+
+
+def lower_layers(model, input_ids, last: int) -> list:
+    """The hidden states of one unpadded sequence after the embeddings (0) and after each of the
+    first ``last`` layers of a BERT model: the forward pass stops there (the head reads lower
+    layers, and the layers above would cost time for nothing).  Equal to the model's own
+    ``output_hidden_states`` up to that layer (tests/test_span_head.py)."""
+    import torch
+
+    with torch.inference_mode():
+        hidden = [model.embeddings(input_ids=input_ids)]
+        for layer in model.encoder.layer[:last]:
+            out = layer(hidden[-1])
+            hidden.append(out[0] if isinstance(out, tuple) else out)
+    return hidden
+
+
+def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """The first and last token overlapping characters [start, end) of the sentence; (-1, -1)
+    when none does (the span lies past a truncated sentence's end)."""
+    inside = np.flatnonzero((offsets[:, 1] > start) & (offsets[:, 0] < end))
+    return (int(inside[0]), int(inside[-1])) if len(inside) else (-1, -1)
+
+
+@functools.lru_cache(maxsize=4)
+def load_head(path: str = str(HEAD_PATH)) -> SpanHead | None:
+    """The shipped head, or None (with a warning) when its file cannot be used: the reader then
+    keeps the rules of pick_span, as without a span ranker."""
+    try:
+        return SpanHead.load(path)
+    except SpanHeadError as error:
+        import warnings
+
+        warnings.warn(f"{error}; the span ranker is not used", stacklevel=2)
+        return None
