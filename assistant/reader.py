@@ -41,8 +41,8 @@
    sentence that lists several facts has one vector per clause besides the one that mixes
    them) and the span head's score (span_head.py: the default model reads the question and
    the sentence as one pair, and a fitted head gives each token a start and an end
-   probability), and replaces the pick when it is clearly better (SPAN_MARGIN).  A question about a photo (…的照片是谁拍的) is
-   answered by the credit line under the chosen caption ("金洪石 摄": Reader.credit_of), a
+   probability), and replaces the pick when it is clearly better (SPAN_MARGIN).  A question
+   about a photo (…的照片是谁拍的) is answered by the credit line under the chosen caption ("金洪石 摄": Reader.credit_of), a
    question for the reporter or author (…的记者是谁) by the byline of the chosen sentence's
    article ("本报讯（记者 张伟国 代黎黎）": Reader.byline_of), and a
    question about an article's headline (那篇报道的主标题是什么) by the heading line of the
@@ -82,8 +82,8 @@ from . import ranker
 from .chunking import clause_around
 from .index import Index
 from .lexical import STOPWORDS, tokenize
-from .span_head import SpanHead, load_head
 from .records import Answer, Passage
+from .span_head import SpanHead, load_head
 
 NOT_FOUND = "文档中没有找到这个问题的答案"
 

@@ -90,8 +90,13 @@ class SpanHead:
 
         encoder = _encoder(self.model)
         tokenizer, model = encoder.model.tokenizer, encoder.model[0].auto_model
-        enc = tokenizer((encoder.query_prompt or "") + question, sentence, truncation="only_second",
-                        max_length=MAX_TOKENS, return_offsets_mapping=True, return_tensors="pt")
+        pair = ((encoder.query_prompt or "") + question, sentence)
+        try:
+            enc = tokenizer(*pair, truncation="only_second", max_length=MAX_TOKENS,
+                            return_offsets_mapping=True, return_tensors="pt")
+        except Exception:  # noqa: BLE001 - the question alone fills the window: cut both sides
+            enc = tokenizer(*pair, truncation="longest_first", max_length=MAX_TOKENS,
+                            return_offsets_mapping=True, return_tensors="pt")
         keep = [t for t, s in enumerate(enc.sequence_ids(0)) if s == 1]
         if not keep:
             return np.zeros((0, len(self.layers) * model.config.hidden_size), np.float32), np.zeros((0, 2), np.int64)

@@ -97,3 +97,12 @@ def test_the_forward_pass_stops_early_with_the_models_own_states(encoder):
     assert len(mine) == 5
     assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(mine, full.hidden_states))
     assert not torch.allclose(mine[4], full.hidden_states[5], atol=1e-3)      # it did stop at layer 4
+
+
+def test_a_question_that_fills_the_models_window_still_gets_scores(bot):
+    """A question of over 500 tokens leaves no room for the sentence under "only_second"
+    truncation; both sides are cut instead of failing."""
+    head = load_head()
+    sentence = "全州地区生产总值增长6%，达到1000亿元。"
+    scores = head.span_scores("x7" * 400, sentence, [(0, 2), (sentence.index("6%"), sentence.index("6%") + 2)])
+    assert scores.shape == (2,) and np.isfinite(scores).all()
