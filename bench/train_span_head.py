@@ -76,13 +76,12 @@ def rows_with_states(layers: tuple[int, ...] = LAYERS) -> list[dict]:
     import encoder_halves
     import train_ranker as T
 
+    from assistant.encoder import DEFAULT_MODEL, Encoder
     from assistant.index import load_index
 
     questions = pickle.loads(T.QUESTIONS.read_bytes())
     indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
     rows = encoder_halves.grouped_examples(functools.partial(T.span_examples, heads=False), indexes, questions)
-    from assistant.encoder import DEFAULT_MODEL, Encoder
-
     encoder = Encoder(DEFAULT_MODEL)
     share_encoder(encoder)
     width = encoder.model[0].auto_model.config.hidden_size * len(layers)
