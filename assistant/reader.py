@@ -43,8 +43,8 @@
    the sentence as one pair, and a fitted head gives each token a start and an end
    probability), and replaces the pick when it is clearly better (SPAN_MARGIN).  A question
    about a photo (…的照片是谁拍的) is answered by the credit line under the chosen caption
-   ("金洪石 摄": Reader.credit_of), a question for the reporter or author (…的记者是谁) by the byline of the chosen sentence's
-   article ("本报讯（记者 张伟国 代黎黎）": Reader.byline_of), and a
+   ("金洪石 摄": Reader.credit_of), a question for the reporter or author (…的记者是谁) by the
+   byline of the chosen sentence's article ("本报讯（记者 张伟国 代黎黎）": Reader.byline_of), and a
    question about an article's headline (那篇报道的主标题是什么) by the heading line of the
    chosen sentence's article (Reader.headline_of).  A which-company or which-place question
    whose chosen sentence names its subject only by 该公司, 该村… is answered by the name in the
