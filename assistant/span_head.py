@@ -10,9 +10,12 @@ over the sentence's tokens).
 A candidate's score is its first token's start log-probability plus its last token's end
 log-probability (``span_scores``); the span ranker reads it and its gap to the best candidate.
 
-The model is not tuned: only the head's weights (2 x 768 numbers) are fitted, by
-``python bench/train_span_head.py`` on the tuning questions, and shipped as
-``assistant/span_head.npz``.  One half forward pass per question, over the chosen sentence
+The head's weights (2 x 768 numbers) are fitted by ``python bench/train_span_head.py`` on the
+tuning questions, jointly with low-rank adapters on the six layers it reads (``ADAPTED``: the
+query, key, value and output maps of attention and the two feed-forward maps of each layer; rank
+8, about 0.3 M numbers), and both are shipped in ``assistant/span_head.npz``.  The adapters are
+merged once into a copy of those six layers (``tuned_layers``): the retrieval encoder keeps the
+untuned ones, and the forward pass costs what it cost before.  One half forward pass per question, over the chosen sentence
 only: about 11 ms on 2 cores for 80 tokens, against 24 ms for all 12 layers (which also read
 worse: BENCHMARKS.md section 3, fifteenth session).  Nothing here can be done at index time:
 the sentence's tokens are read together with the question.
@@ -31,6 +34,9 @@ import numpy as np
 HEAD_PATH = Path(__file__).with_name("span_head.npz")
 LAYERS = (6, 4)             # the hidden states the head reads (after layers 6 and 4), concatenated
 MAX_TOKENS = 512            # e5's limit; a longer pair loses the end of the sentence
+# The linear maps of a BERT layer that carry adapters, by their path inside the layer.
+ADAPTED = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+           "intermediate.dense", "output.dense")
 
 
 class SpanHeadError(RuntimeError):
@@ -58,22 +64,34 @@ class SpanHead:
     """Start and end scores per sentence token, from ``weight`` (features x 2) and ``bias``."""
 
     def __init__(self, weight: np.ndarray, bias: np.ndarray, model: str | None = None,
-                 layers: tuple[int, ...] = LAYERS):
+                 layers: tuple[int, ...] = LAYERS, adapters: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
+        """``adapters``: for "<layer>.<path>" (layer counted from 0, path one of ADAPTED) the
+        low-rank pair (a: rank x in, b: out x rank) whose product b @ a is added to that
+        weight; none for a head on the untuned model."""
         from .encoder import DEFAULT_MODEL
 
         self.weight = np.asarray(weight, dtype=np.float32)
         self.bias = np.asarray(bias, dtype=np.float32)
         self.model = model or DEFAULT_MODEL
         self.layers = tuple(int(k) for k in layers)
+        self.adapters = {k: (np.asarray(a, np.float32), np.asarray(b, np.float32)) for k, (a, b) in (adapters or {}).items()}
+        self._tuned = None
         if self.weight.ndim != 2 or self.weight.shape[1] != 2 or self.bias.shape != (2,):
             raise SpanHeadError(f"span head: weights of shape {self.weight.shape} and bias {self.bias.shape}, "
                                 "expected (features, 2) and (2,)")
+        for key, (a, b) in self.adapters.items():
+            layer, _, path = key.partition(".")
+            if not layer.isdigit() or int(layer) >= max(self.layers) or path not in ADAPTED or \
+                    a.ndim != 2 or b.ndim != 2 or a.shape[0] != b.shape[1]:
+                raise SpanHeadError(f"span head: adapter {key!r} of shapes {a.shape} and {b.shape} does not fit "
+                                    f"layers 1 to {max(self.layers)}")
 
     @classmethod
     def load(cls, path: Path | str = HEAD_PATH) -> "SpanHead":
         try:
             with np.load(path, allow_pickle=False) as data:
-                return cls(data["weight"], data["bias"], str(data["model"]), tuple(data["layers"]))
+                adapters = {key[2:]: (data[key], data["b:" + key[2:]]) for key in data.files if key.startswith("a:")}
+                return cls(data["weight"], data["bias"], str(data["model"]), tuple(data["layers"]), adapters)
         except SpanHeadError:
             raise
         except Exception as error:  # noqa: BLE001 - a missing or damaged file gets one message
@@ -81,7 +99,32 @@ class SpanHead:
                                 "retrain it with python bench/train_span_head.py") from error
 
     def save(self, path: Path | str) -> None:
-        np.savez(path, weight=self.weight, bias=self.bias, model=np.array(self.model), layers=np.array(self.layers))
+        """The head and its adapters (float16: a third of a megabyte per million numbers)."""
+        pairs = {}
+        for key, (a, b) in self.adapters.items():
+            pairs["a:" + key], pairs["b:" + key] = a.astype(np.float16), b.astype(np.float16)
+        np.savez(path, weight=self.weight, bias=self.bias, model=np.array(self.model), layers=np.array(self.layers),
+                 **pairs)
+
+    def tuned_layers(self, model) -> list:
+        """The first max(layers) layers of ``model`` with the adapters merged into copies of
+        their weights (made once); the model's own layers when there are no adapters."""
+        import copy
+
+        import torch
+
+        last = max(self.layers)
+        if not self.adapters:
+            return list(model.encoder.layer[:last])
+        if self._tuned is None:
+            tuned = [copy.deepcopy(layer) for layer in model.encoder.layer[:last]]
+            with torch.no_grad():
+                for key, (a, b) in self.adapters.items():
+                    layer, _, path = key.partition(".")
+                    linear = tuned[int(layer)].get_submodule(path)
+                    linear.weight += torch.from_numpy(b @ a).to(linear.weight.dtype)
+            self._tuned = tuned
+        return self._tuned
 
     def token_states(self, question: str, sentence: str) -> tuple[np.ndarray, np.ndarray]:
         """The sentence tokens' states (tokens x features) read together with the question, and
@@ -100,7 +143,7 @@ class SpanHead:
         keep = [t for t, s in enumerate(enc.sequence_ids(0)) if s == 1]
         if not keep:
             return np.zeros((0, len(self.layers) * model.config.hidden_size), np.float32), np.zeros((0, 2), np.int64)
-        hidden = lower_layers(model, enc["input_ids"], max(self.layers))
+        hidden = lower_layers(model, enc["input_ids"], max(self.layers), self.tuned_layers(model))
         states = torch.cat([hidden[k][0, keep] for k in self.layers], dim=-1).numpy()
         if states.shape[1] != self.weight.shape[0]:
             raise SpanHeadError(f"span head: fitted on {self.weight.shape[0]} features, {self.model!r} gives "
@@ -129,16 +172,17 @@ class SpanHead:
         return np.array(out, dtype=np.float64)
 
 
-def lower_layers(model, input_ids, last: int) -> list:
+def lower_layers(model, input_ids, last: int, layers: list | None = None) -> list:
     """The hidden states of one unpadded sequence after the embeddings (0) and after each of the
     first ``last`` layers of a BERT model: the forward pass stops there (the head reads lower
     layers, and the layers above would cost time for nothing).  Equal to the model's own
-    ``output_hidden_states`` up to that layer (tests/test_span_head.py)."""
+    ``output_hidden_states`` up to that layer (tests/test_span_head.py).  ``layers``: other
+    layers to run after the model's embeddings (SpanHead.tuned_layers)."""
     import torch
 
     with torch.inference_mode():
         hidden = [model.embeddings(input_ids=input_ids)]
-        for layer in model.encoder.layer[:last]:
+        for layer in (layers if layers is not None else model.encoder.layer)[:last]:
             out = layer(hidden[-1])
             hidden.append(out[0] if isinstance(out, tuple) else out)
     return hidden

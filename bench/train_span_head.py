@@ -7,8 +7,10 @@ sentence, read by the default model together with the question.
 Its examples are the span ranker's (train_ranker.span_examples: the tuning questions, seed dev
 split and even CMRC half, whose chosen sentence holds a gold answer), each with its best
 candidate span (highest F1 + 0.5 x containment) as the target: the head learns a softmax over
-the sentence's tokens for the target's first token, another for its last (a linear layer on the
-frozen token states, 20 epochs of AdamW).  Besides the shipped head (every tuning question),
+the sentence's tokens for the target's first token, another for its last.  It is first fitted
+on the frozen token states (a linear layer, 20 epochs of AdamW: ``fit``), then tuned jointly
+with rank-8 adapters on the six layers it reads (``tune``: TUNE_EPOCHS epochs over the pairs,
+about a minute each per thousand questions).  Besides the shipped head (every tuning question),
 five fold heads, each fitted without the questions of one fold (train_ranker.fold_of), go to
 bench/out/span_head_folds/: the span ranker is trained on the scores of the head that did not
 see the question (``head_for``), as a new question's would be; crossfit_dev.py reads its dev
@@ -21,7 +23,9 @@ seeds' containment and CMRC's char F1).  About 25 minutes on 2 cores (12 with
 reading the last layers (-1, -4: the whole forward pass), +0.0122 on average, up in 5 of 5 draws
 (bench/results/span_head_cv.log), but ask's p50 rose to 69 ms; reading layers 6 and 4 (the
 pass stops at layer 6; chosen over 4 and 2 by ``--cv --head-only --layers``), +0.0147, up in 5
-of 5 draws (bench/results/span_head_cv_layer6.log), and it shipped.
+of 5 draws (bench/results/span_head_cv_layer6.log), and it shipped.  The adapters came in the
+sixteenth session (--cv reads the saved fold heads, so a plain run comes first; about 30
+minutes for the five fold heads and the shipped one).
 """
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +52,8 @@ DRAWS = ("", "a", "b", "c", "d")
 # The span ranker's CV objective without the head, per draw (bench/results/span_head_cv.log; the
 # fits are deterministic, so --cv --logged-baseline compares with these instead of refitting).
 BASELINE = {"": 0.8220, "a": 0.8258, "b": 0.8174, "c": 0.8229, "d": 0.8230}
+# ... and with the frozen head of the fifteenth session (bench/results/span_head_cv_layer6.log).
+FROZEN_HEAD = {"": 0.8388, "a": 0.8350, "b": 0.8348, "c": 0.8312, "d": 0.8449}
 
 
 @functools.lru_cache(maxsize=None)
@@ -98,8 +105,6 @@ def rows_with_states(layers: tuple[int, ...] = LAYERS) -> list[dict]:
 
 def fit(train: list[dict], epochs: int = EPOCHS, seed: int = 0, layers: tuple[int, ...] = LAYERS) -> SpanHead:
     """A linear start/end head fitted by AdamW on the examples' target tokens."""
-    import torch
-
     torch.manual_seed(seed)
     linear = torch.nn.Linear(train[0]["states"][0].shape[1], 2)
     opt = torch.optim.AdamW(linear.parameters(), lr=1e-3, weight_decay=1e-2)
@@ -119,8 +124,96 @@ def fit(train: list[dict], epochs: int = EPOCHS, seed: int = 0, layers: tuple[in
     return SpanHead(weight, linear.bias.detach().numpy().copy(), layers=layers)
 
 
+RANK = 8                # the adapters' rank
+TUNE_LR = 5e-4          # the adapters' learning rate (the head's: 1e-3)
+TUNE_EPOCHS = 4         # chosen on one fold by the head's own figures (BENCHMARKS.md section 3, sixteenth session)
+BATCH = 16
+
+
+class LowRankDelta(torch.nn.Module):
+    """A weight's trainable low-rank change, as a parametrization: W -> W + b @ a (b starts at
+    zero, so training starts from the untuned layer)."""
+
+    def __init__(self, out_features: int, in_features: int, rank: int, generator):
+        super().__init__()
+        self.a = torch.nn.Parameter(torch.randn(rank, in_features, generator=generator) / in_features ** 0.5)
+        self.b = torch.nn.Parameter(torch.zeros(out_features, rank))
+
+    def forward(self, weight):
+        return weight + self.b @ self.a
+
+
+def tune(train: list[dict], start: SpanHead, epochs: int = TUNE_EPOCHS, seed: int = 0) -> SpanHead:
+    """The head with low-rank adapters on the layers it reads, trained jointly from ``start`` (a
+    head fitted on the frozen states) on the examples' target tokens; the model's own layers
+    are not touched (the adapters go on copies)."""
+    import copy
+
+    from torch.nn.utils import parametrize
+
+    from assistant.span_head import ADAPTED, _encoder
+
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
+    encoder = _encoder(start.model)
+    tokenizer, model = encoder.model.tokenizer, encoder.model[0].auto_model
+    layers = [copy.deepcopy(layer) for layer in model.encoder.layer[:max(start.layers)]]
+    adapted = {}
+    for i, layer in enumerate(layers):
+        for p in layer.parameters():
+            p.requires_grad_(False)
+        for path in ADAPTED:
+            linear = layer.get_submodule(path)
+            adapted[f"{i}.{path}"] = delta = LowRankDelta(*linear.weight.shape, RANK, generator)
+            parametrize.register_parametrization(linear, "weight", delta)
+    head = torch.nn.Linear(start.weight.shape[0], 2)
+    with torch.no_grad():
+        head.weight.copy_(torch.from_numpy(start.weight.T))
+        head.bias.copy_(torch.from_numpy(start.bias))
+    low_rank = [p for m in adapted.values() for p in (m.a, m.b)]
+    opt = torch.optim.AdamW([{"params": low_rank, "lr": TUNE_LR}, {"params": head.parameters(), "lr": 1e-3}],
+                            weight_decay=1e-2)
+    inputs = []
+    for d in train:
+        enc = tokenizer((encoder.query_prompt or "") + d["question"], d["sentence"], truncation="only_second",
+                        max_length=512, return_tensors="pt")
+        inputs.append((enc["input_ids"], [t for t, s in enumerate(enc.sequence_ids(0)) if s == 1]))
+    rng = np.random.default_rng(seed)
+    for layer in layers:
+        layer.train()       # dropout on
+    for _ in range(epochs):
+        for batch in np.array_split(rng.permutation(len(train)), max(1, len(train) // BATCH)):
+            loss = 0.0
+            for i in batch:
+                ids, keep = inputs[i]
+                with torch.no_grad():
+                    hidden = [model.embeddings(input_ids=ids)]
+                for layer in layers:
+                    out = layer(hidden[-1])
+                    hidden.append(out[0] if isinstance(out, tuple) else out)
+                logits = head(torch.cat([hidden[k][0, keep] for k in start.layers], dim=-1))
+                s, e = train[i]["target"]
+                loss = loss - torch.log_softmax(logits[:, 0], 0)[s] - torch.log_softmax(logits[:, 1], 0)[e]
+            opt.zero_grad()
+            (loss / len(batch)).backward()
+            opt.step()
+    adapters = {key: (m.a.detach().numpy().copy(), m.b.detach().numpy().copy()) for key, m in adapted.items()}
+    return SpanHead(head.weight.detach().numpy().T.copy(), head.bias.detach().numpy().copy(), start.model,
+                    start.layers, adapters)
+
+
 def scores(head: SpanHead, d: dict) -> np.ndarray:
-    return head.span_scores(d["question"], d["sentence"], d["spans"], states=d["states"])
+    """The head's scores of a row's candidates (its frozen states reused when the head has no
+    adapters)."""
+    states = None if head.adapters else d["states"]
+    return head.span_scores(d["question"], d["sentence"], d["spans"], states=states)
+
+
+def make_head(train: list[dict], layers: tuple[int, ...] = LAYERS, frozen: bool = False) -> SpanHead:
+    """The head as shipped: fitted on the frozen states, then tuned with its adapters (not with
+    ``frozen``)."""
+    head = fit(train, layers=layers)
+    return head if frozen else tune(train, head)
 
 
 def cv(tuning: list[dict], layers: tuple[int, ...] = LAYERS, head_only: bool = False,
@@ -130,7 +223,9 @@ def cv(tuning: list[dict], layers: tuple[int, ...] = LAYERS, head_only: bool = F
 
     neural = {}
     for k in range(T.N_FOLDS):
-        head = fit([d for d in tuning if T.fold_of(d["id"]) != k], layers=layers)
+        # The shipped form's fold heads are those the last plain run saved; another set of
+        # layers is read by frozen heads fitted here.
+        head = fit([d for d in tuning if T.fold_of(d["id"]) != k], layers=layers) if layers != LAYERS else fold_head(k)
         for d in tuning:
             if T.fold_of(d["id"]) == k:
                 neural[id(d)] = scores(head, d)
@@ -158,6 +253,9 @@ def cv(tuning: list[dict], layers: tuple[int, ...] = LAYERS, head_only: bool = F
             print(f"| {label} | {draw or '-'} | {seeds:.3f} | {cmrc:.4f} | {(seeds + cmrc) / 2:.4f} |", flush=True)
     gains = [results["with the head", d] - results["without the head", d] for d in DRAWS]
     print(f"\nobjective change: {np.mean(gains):+.4f} on average, up in {sum(g > 0 for g in gains)} of {len(DRAWS)} draws")
+    gains = [results["with the head", d] - FROZEN_HEAD[d] for d in DRAWS]
+    print(f"against the frozen head (logged): {np.mean(gains):+.4f} on average, up in {sum(g > 0 for g in gains)} "
+          f"of {len(DRAWS)} draws")
 
 
 def main() -> int:
@@ -180,8 +278,10 @@ def main() -> int:
     started = time.perf_counter()
     FOLDS.mkdir(parents=True, exist_ok=True)
     for k in range(T.N_FOLDS):
-        fit([d for d in tuning if T.fold_of(d["id"]) != k]).save(FOLDS / f"fold{k}.npz")
-    head = fit(tuning)
+        make_head([d for d in tuning if T.fold_of(d["id"]) != k]).save(FOLDS / f"fold{k}.npz")
+        print(f"  fold head {k + 1} / {T.N_FOLDS} in {time.perf_counter() - started:.0f} s", flush=True)
+    fold_head.cache_clear()
+    head = make_head(tuning)
     head.save(HEAD_PATH)
     load_head.cache_clear()
     print(f"wrote {HEAD_PATH.relative_to(ROOT)} ({HEAD_PATH.stat().st_size // 1024} KiB) and {T.N_FOLDS} fold heads "

@@ -30,11 +30,51 @@ def test_a_span_scores_its_first_tokens_start_and_its_last_tokens_end():
 
 def test_the_shipped_head_is_small_and_round_trips(tmp_path):
     head = load_head()
-    assert head is not None and HEAD_PATH.stat().st_size < 64 * 1024
+    assert head is not None and HEAD_PATH.stat().st_size < 2 * 1024 * 1024
     assert head.weight.shape == (384 * len(head.layers), 2)
+    assert len(head.adapters) == 6 * max(head.layers)          # six maps of each layer it reads
     head.save(tmp_path / "copy.npz")
     again = SpanHead.load(tmp_path / "copy.npz")
     assert np.array_equal(again.weight, head.weight) and again.layers == head.layers and again.model == head.model
+    assert again.adapters.keys() == head.adapters.keys()
+    assert all(np.array_equal(again.adapters[k][0], a) and np.array_equal(again.adapters[k][1], b)
+               for k, (a, b) in head.adapters.items())
+
+
+def _with_adapter(head: SpanHead, key: str, scale: float = 0.05) -> SpanHead:
+    rng = np.random.default_rng(0)
+    out, inp = (1536, 384) if key.endswith("intermediate.dense") else (384, 384)
+    return SpanHead(head.weight, head.bias, head.model, head.layers,
+                    {key: (rng.normal(0, scale, (8, inp)), rng.normal(0, scale, (out, 8)))})
+
+
+def test_adapters_change_the_heads_reading_and_not_the_retrieval_model(bot, encoder):
+    """The adapters are merged into copies of the layers: the head reads differently, the
+    retrieval encoder (whose model the head shares) encodes as before."""
+    import torch
+
+    plain = SpanHead(load_head().weight, load_head().bias)
+    question, sentence = "地区生产总值增长了多少？", "全州地区生产总值增长6%。"
+    before = encoder.encode_passages([sentence])
+    tuned = _with_adapter(plain, "0.attention.self.query")
+    a, b = plain.token_states(question, sentence)[0], tuned.token_states(question, sentence)[0]
+    assert a.shape == b.shape and not np.allclose(a, b, atol=1e-3)
+    assert np.allclose(encoder.encode_passages([sentence]), before, atol=1e-6)
+    model = encoder.model[0].auto_model
+    layer = tuned.tuned_layers(model)[0]
+    key_a, key_b = tuned.adapters["0.attention.self.query"]
+    assert torch.allclose(layer.attention.self.query.weight - model.encoder.layer[0].attention.self.query.weight,
+                          torch.from_numpy(key_b @ key_a), atol=1e-6)
+    assert tuned.tuned_layers(model)[0] is layer          # merged once
+
+
+def test_an_adapter_that_does_not_fit_is_refused(tmp_path):
+    head = load_head()
+    for key in ("6.attention.self.query", "0.attention.self.gate", "x.output.dense"):
+        with pytest.raises(SpanHeadError, match="adapter"):
+            _with_adapter(head, key)
+    with pytest.raises(SpanHeadError, match="adapter"):
+        SpanHead(head.weight, head.bias, adapters={"0.output.dense": (np.zeros((8, 1536)), np.zeros((384, 4)))})
 
 
 def test_a_damaged_head_gets_a_clear_message_and_the_rules_answer(tmp_path, bot):
