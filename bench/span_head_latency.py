@@ -1,0 +1,53 @@
+"""`ask`'s latency with the shipped span head and with another head file, asked in turn on the
+same warm assistant, so that a slow or busy machine slows both alike.
+
+    git show <commit>:assistant/span_head.npz > /tmp/other_head.npz
+    python bench/span_head_latency.py /tmp/other_head.npz [--rounds 2]
+
+Prints p50 / p95 over the seed test split's questions for each head and round.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant import Assistant  # noqa: E402
+from assistant.evaluate import load_questions  # noqa: E402
+from assistant.span_head import SpanHead  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("other", help="another span head file (.npz)")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    bot = Assistant.load(progress=False)
+    questions = [q["question"] for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl", "test")]
+    for q in questions[:20]:        # warm: the models, jieba, the head's merged layers
+        bot.ask(q)
+    reader = bot._reader
+    heads = {"shipped": reader.span_head, Path(args.other).name: SpanHead.load(args.other)}
+    for head in heads.values():
+        head.span_scores(questions[0], "全州地区生产总值增长6%。", [(0, 2)])
+    for round_ in range(args.rounds):
+        for name, head in heads.items():
+            reader.span_head = head
+            times = []
+            for q in questions:
+                started = time.perf_counter()
+                bot.ask(q)
+                times.append((time.perf_counter() - started) * 1000)
+            print(f"round {round_ + 1}, {name}: ask p50 {np.percentile(times, 50):.1f} ms, "
+                  f"p95 {np.percentile(times, 95):.1f} ms ({len(times)} questions)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
