@@ -132,15 +132,8 @@ class SpanHead:
         import torch
 
         encoder = _encoder(self.model)
-        tokenizer, model = encoder.model.tokenizer, encoder.model[0].auto_model
-        pair = ((encoder.query_prompt or "") + question, sentence)
-        try:
-            enc = tokenizer(*pair, truncation="only_second", max_length=MAX_TOKENS,
-                            return_offsets_mapping=True, return_tensors="pt")
-        except Exception:  # noqa: BLE001 - the question alone fills the window: cut both sides
-            enc = tokenizer(*pair, truncation="longest_first", max_length=MAX_TOKENS,
-                            return_offsets_mapping=True, return_tensors="pt")
-        keep = [t for t, s in enumerate(enc.sequence_ids(0)) if s == 1]
+        model = encoder.model[0].auto_model
+        enc, keep = encode_pair(encoder, question, sentence)
         if not keep:
             return np.zeros((0, len(self.layers) * model.config.hidden_size), np.float32), np.zeros((0, 2), np.int64)
         hidden = lower_layers(model, enc["input_ids"], max(self.layers), self.tuned_layers(model))
@@ -170,6 +163,20 @@ class SpanHead:
             first, last = token_range(offsets, a, b)
             out.append(start[first] + end[last] if first >= 0 else float(start.min() + end.min()))
         return np.array(out, dtype=np.float64)
+
+
+def encode_pair(encoder, question: str, sentence: str):
+    """The tokenized pair ("query: 问题", sentence), with character offsets, and the positions
+    of the sentence's tokens (what the head scores)."""
+    tokenizer = encoder.model.tokenizer
+    pair = ((encoder.query_prompt or "") + question, sentence)
+    try:
+        enc = tokenizer(*pair, truncation="only_second", max_length=MAX_TOKENS,
+                        return_offsets_mapping=True, return_tensors="pt")
+    except Exception:  # noqa: BLE001 - the question alone fills the window: cut both sides
+        enc = tokenizer(*pair, truncation="longest_first", max_length=MAX_TOKENS,
+                        return_offsets_mapping=True, return_tensors="pt")
+    return enc, [t for t, s in enumerate(enc.sequence_ids(0)) if s == 1]
 
 
 def lower_layers(model, input_ids, last: int, layers: list | None = None) -> list:

@@ -151,12 +151,12 @@ def tune(train: list[dict], start: SpanHead, epochs: int = TUNE_EPOCHS, seed: in
 
     from torch.nn.utils import parametrize
 
-    from assistant.span_head import ADAPTED, _encoder
+    from assistant.span_head import ADAPTED, _encoder, encode_pair
 
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     encoder = _encoder(start.model)
-    tokenizer, model = encoder.model.tokenizer, encoder.model[0].auto_model
+    model = encoder.model[0].auto_model
     layers = [copy.deepcopy(layer) for layer in model.encoder.layer[:max(start.layers)]]
     adapted = {}
     for i, layer in enumerate(layers):
@@ -175,9 +175,8 @@ def tune(train: list[dict], start: SpanHead, epochs: int = TUNE_EPOCHS, seed: in
                             weight_decay=1e-2)
     inputs = []
     for d in train:
-        enc = tokenizer((encoder.query_prompt or "") + d["question"], d["sentence"], truncation="only_second",
-                        max_length=512, return_tensors="pt")
-        inputs.append((enc["input_ids"], [t for t, s in enumerate(enc.sequence_ids(0)) if s == 1]))
+        enc, keep = encode_pair(encoder, d["question"], d["sentence"])
+        inputs.append((enc["input_ids"], keep))
     rng = np.random.default_rng(seed)
     for layer in layers:
         layer.train()       # dropout on
@@ -209,11 +208,9 @@ def scores(head: SpanHead, d: dict) -> np.ndarray:
     return head.span_scores(d["question"], d["sentence"], d["spans"], states=states)
 
 
-def make_head(train: list[dict], layers: tuple[int, ...] = LAYERS, frozen: bool = False) -> SpanHead:
-    """The head as shipped: fitted on the frozen states, then tuned with its adapters (not with
-    ``frozen``)."""
-    head = fit(train, layers=layers)
-    return head if frozen else tune(train, head)
+def make_head(train: list[dict]) -> SpanHead:
+    """The head as shipped: fitted on the frozen states, then tuned with its adapters."""
+    return tune(train, fit(train))
 
 
 def cv(tuning: list[dict], layers: tuple[int, ...] = LAYERS, head_only: bool = False,

@@ -146,3 +146,25 @@ def test_a_question_that_fills_the_models_window_still_gets_scores(bot):
     sentence = "全州地区生产总值增长6%，达到1000亿元。"
     scores = head.span_scores("x7" * 400, sentence, [(0, 2), (sentence.index("6%"), sentence.index("6%") + 2)])
     assert scores.shape == (2,) and np.isfinite(scores).all()
+
+
+def test_tuning_trains_adapters_on_copies_of_the_layers(bot, encoder):
+    """bench/train_span_head.py's tune: one step on two examples moves the adapters and the
+    head, and leaves the shared model's own weights as they were."""
+    import sys
+    from pathlib import Path
+
+    import torch
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import train_span_head
+
+    start = SpanHead(load_head().weight, load_head().bias)
+    rows = [{"question": "地区生产总值增长了多少？", "sentence": "全州地区生产总值增长6%。", "target": (5, 6)},
+            {"question": "谁担任组长？", "sentence": "由张三担任组长。", "target": (1, 1)}]
+    own = encoder.model[0].auto_model.encoder.layer[0].attention.self.query.weight.detach().clone()
+    tuned = train_span_head.tune(rows, start, epochs=1)
+    assert len(tuned.adapters) == 6 * max(tuned.layers)
+    assert any(np.abs(b).max() > 0 for _, b in tuned.adapters.values())      # b starts at zero
+    assert not np.allclose(tuned.weight, start.weight)
+    assert torch.equal(encoder.model[0].auto_model.encoder.layer[0].attention.self.query.weight, own)
