@@ -114,6 +114,31 @@ def test_the_index_names_both_models_and_ask_reads_with_the_tuned_vector(bot):
     assert float(stored @ bot.encoder.encode_passages([sentence])[0]) < 0.99
 
 
+def test_the_two_question_vectors_are_made_side_by_side_and_as_alone(bot, monkeypatch):
+    """question_vectors embeds for the reader on a worker thread while the calling thread
+    embeds for retrieval; each vector is exactly the one its model gives alone, also when
+    several questions are asked at once (the web chat serves requests on threads)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["延边州2024年的地区生产总值是多少？", "敦化市委书记是谁？", "延吉市栽植了多少株乔灌木？"]
+    alone = {q: (bot.encoder.encode_queries([q])[0], bot.reader_encoder.encode_queries([q])[0]) for q in questions}
+    threads = []
+    encode = type(bot.reader_encoder).encode_queries
+
+    def recording(self, texts):
+        if self is bot.reader_encoder:
+            threads.append(threading.current_thread().name)
+        return encode(self, texts)
+
+    monkeypatch.setattr(type(bot.reader_encoder), "encode_queries", recording)
+    with ThreadPoolExecutor(3) as pool:
+        got = list(pool.map(bot.question_vectors, questions * 2))
+    for q, (query_vector, reader_vector) in zip(questions * 2, got):
+        assert np.array_equal(query_vector, alone[q][0]) and np.array_equal(reader_vector, alone[q][1])
+    assert threads and all(name.startswith("reader-embedding") for name in threads)
+
+
 def test_index_status_names_the_reader_model(bot, capsys):
     from assistant.cli import main
 
