@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from span_head_latency import timed_asks  # noqa: E402
 
 from assistant import Assistant, pipeline  # noqa: E402
 from assistant.evaluate import load_questions  # noqa: E402
@@ -41,13 +41,7 @@ def main() -> int:
         for round_ in range(args.rounds):
             for name, way in ways.items():
                 pipeline.Assistant.question_vectors = way
-                times = []
-                for q in questions:
-                    started = time.perf_counter()
-                    bot.ask(q)
-                    times.append((time.perf_counter() - started) * 1000)
-                print(f"round {round_ + 1}, {name}: ask p50 {np.percentile(times, 50):.1f} ms, "
-                      f"p95 {np.percentile(times, 95):.1f} ms ({len(times)} questions)", flush=True)
+                print(f"round {round_ + 1}, {name}: {timed_asks(bot, questions)}", flush=True)
     finally:
         pipeline.Assistant.question_vectors = ways["side by side (shipped)"]
     return 0

@@ -23,6 +23,16 @@ from assistant.evaluate import load_questions  # noqa: E402
 from assistant.span_head import SpanHead  # noqa: E402
 
 
+def timed_asks(bot, questions: list[str]) -> str:
+    """Each question asked once: "ask p50 … ms, p95 … ms (n questions)"."""
+    times = []
+    for q in questions:
+        started = time.perf_counter()
+        bot.ask(q)
+        times.append((time.perf_counter() - started) * 1000)
+    return f"ask p50 {np.percentile(times, 50):.1f} ms, p95 {np.percentile(times, 95):.1f} ms ({len(times)} questions)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("other", help="another span head file (.npz)")
@@ -39,13 +49,7 @@ def main() -> int:
     for round_ in range(args.rounds):
         for name, head in heads.items():
             reader.span_head = head
-            times = []
-            for q in questions:
-                started = time.perf_counter()
-                bot.ask(q)
-                times.append((time.perf_counter() - started) * 1000)
-            print(f"round {round_ + 1}, {name}: ask p50 {np.percentile(times, 50):.1f} ms, "
-                  f"p95 {np.percentile(times, 95):.1f} ms ({len(times)} questions)", flush=True)
+            print(f"round {round_ + 1}, {name}: {timed_asks(bot, questions)}", flush=True)
     return 0
 
 
