@@ -63,7 +63,6 @@ class BuildReport:
     reason: str = ""
 
 
-
 _WORKER = None
 _WORKER_LOCK = threading.Lock()
 
@@ -78,6 +77,7 @@ def _embedding_worker():
 
             _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-embedding")
         return _WORKER
+
 
 class Assistant:
     """Documents, index, retriever and reader behind one facade."""

@@ -47,19 +47,6 @@ from assistant.evaluate import choose_threshold, cmrc_normalize, load_questions 
 from assistant.reader import Reader, question_type  # noqa: E402
 
 
-def chosen(bot, reader, question: str, reader_encoder) -> tuple[dict, str] | None:
-    """calibrate_reader.evidence_of, with the chosen sentence's text."""
-    query_vector = bot.retriever.query_vector(question)
-    qv = reader_encoder.encode_queries([question])[0]
-    passages = bot.retriever.retrieve(question, k=5, query_vector=query_vector)
-    kind = question_type(question)
-    scored = reader.score_sentences(question, passages, qv, kind)
-    if not scored:
-        return None
-    best = reader.choose(scored, kind)
-    return reader.evidence(question, passages, best), reader.sentence_text(best)
-
-
 def dev_rows(bot) -> list[dict]:
     """The seed dev questions, as calibrate_reader.features reads them, with their sentence."""
     from assistant.ranker import load_ranker
@@ -71,7 +58,7 @@ def dev_rows(bot) -> list[dict]:
         index, fold = readings.index(item["id"]), T.fold_of(item["id"])
         if (id(index), fold) not in readers:
             readers[id(index), fold] = Reader(index, sentence_ranker=folds[fold])
-        got = chosen(bot, readers[id(index), fold], item["question"], readings.encoder(item["id"]))
+        got = C.evidence_and_sentence(bot, readers[id(index), fold], item["question"], readings.encoder(item["id"]))
         if got is not None:
             rows.append({"id": item["id"], "fold": fold, "question": item["question"], "evidence": got[0],
                          "sentence": got[1], "y": 1.0 if item.get("answerable", True) else 0.0})
@@ -91,7 +78,7 @@ def guard_rows() -> list[dict]:
         index = readings.index(q["id"])
         if id(index) not in readers:
             readers[id(index)] = Reader(index)
-        got = chosen(bot, readers[id(index)], q["question"], readings.encoder(q["id"]))
+        got = C.evidence_and_sentence(bot, readers[id(index)], q["question"], readings.encoder(q["id"]))
         if got is not None:
             rows.append({"id": q["id"], "fold": T.fold_of(q["id"]), "question": q["question"], "evidence": got[0],
                          "sentence": got[1], "y": 1.0})

@@ -103,12 +103,21 @@ def features(bot, items, names):
 def evidence_of(bot, reader, question: str, reader_encoder) -> dict | None:
     """Reader.evidence() for the sentence ``reader`` chooses among the top 5 passages (the
     question embedded by ``reader_encoder`` for it); None when they have no sentence."""
+    got = evidence_and_sentence(bot, reader, question, reader_encoder)
+    return got[0] if got else None
+
+
+def evidence_and_sentence(bot, reader, question: str, reader_encoder) -> tuple[dict, str] | None:
+    """evidence_of, with the chosen sentence's text (bench/abstention_probe.py reads it)."""
     query_vector = bot.retriever.query_vector(question)
     qv = reader_encoder.encode_queries([question])[0]
     passages = bot.retriever.retrieve(question, k=5, query_vector=query_vector)
     kind = question_type(question)
     scored = reader.score_sentences(question, passages, qv, kind)
-    return reader.evidence(question, passages, reader.choose(scored, kind)) if scored else None
+    if not scored:
+        return None
+    best = reader.choose(scored, kind)
+    return reader.evidence(question, passages, best), reader.sentence_text(best)
 
 
 CMRC_INDEX = ROOT / "bench" / "out" / "cmrc_index"
