@@ -10,6 +10,7 @@ local directory or a hub name (where the network allows).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,26 @@ DEFAULT_MODEL_CACHE = Path(__file__).resolve().parent.parent / "embeddings" / "m
 MAX_SEQ_LENGTH = 512
 # Batch size for passages: 16 measured fastest of {4, 8, 16, 32, 64} on 2 cores (bench/encoder_bench.py).
 BATCH_SIZE = 16
+# One question is embedded on one torch thread: `ask` embeds it twice side by side, for retrieval
+# and for the reader (pipeline.Assistant.question_vectors), and a short text gains little from a
+# second thread (BENCHMARKS.md section 3, seventeenth session).  Batches use all the threads.
+QUERY_THREADS = 1
+
+
+@contextmanager
+def torch_threads(n: int):
+    """Torch runs on ``n`` threads in the calling thread for the block, then on as many as
+    before.  The setting is per calling thread, and it is shared with FAISS (one OpenMP)."""
+    import torch
+
+    before = torch.get_num_threads()
+    if before != n:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if before != n:
+            torch.set_num_threads(before)
 
 
 class EncoderError(RuntimeError):
@@ -80,7 +101,8 @@ class Encoder:
         import torch
 
         self.name = model_name(model)
-        torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+        self.threads = threads or max(1, os.cpu_count() or 1)
+        torch.set_num_threads(self.threads)
         path = resolve_model_path(self.name)
         try:
             from sentence_transformers import SentenceTransformer
@@ -113,7 +135,9 @@ class Encoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self.query_prompt, batch_size=BATCH_SIZE, progress=False)
+        with torch_threads(QUERY_THREADS if len(texts) == 1 else self.threads):
+            return self._encode(texts, self.query_prompt, batch_size=BATCH_SIZE, progress=False)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self.passage_prompt, batch_size=BATCH_SIZE, progress=progress)
+        with torch_threads(self.threads):
+            return self._encode(texts, self.passage_prompt, batch_size=BATCH_SIZE, progress=progress)

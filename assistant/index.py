@@ -103,9 +103,15 @@ class Index:
         import faiss
 
         # One thread: FAISS's default team of threads made single-query search 6-60x slower on
-        # 2 shared cores (bench/scale_bench.py).  The setting is per calling thread.
+        # 2 shared cores (bench/scale_bench.py).  The setting is per calling thread and shared
+        # with torch (one OpenMP), so it is put back after: else every later embedding in this
+        # thread, passages for a rebuild included, would run on one thread.
+        before = faiss.omp_get_max_threads()
         faiss.omp_set_num_threads(1)
-        scores, rows = self.faiss_index.search(query_vector.reshape(1, -1).astype(np.float32), k)
+        try:
+            scores, rows = self.faiss_index.search(query_vector.reshape(1, -1).astype(np.float32), k)
+        finally:
+            faiss.omp_set_num_threads(before)
         keep = rows[0] >= 0
         return scores[0][keep], rows[0][keep]
 

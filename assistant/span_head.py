@@ -31,9 +31,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .encoder import torch_threads
+
 HEAD_PATH = Path(__file__).with_name("span_head.npz")
 LAYERS = (6, 4)             # the hidden states the head reads (after layers 6 and 4), concatenated
 MAX_TOKENS = 512            # e5's limit; a longer pair loses the end of the sentence
+# Torch threads for the half pass (the question's embeddings are done by then; BENCHMARKS.md
+# section 3, seventeenth session: bench/thread_latency.py).
+HEAD_THREADS = 1
 # The linear maps of a BERT layer that carry adapters, by their path inside the layer.
 ADAPTED = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
            "intermediate.dense", "output.dense")
@@ -136,7 +141,8 @@ class SpanHead:
         enc, keep = encode_pair(encoder, question, sentence)
         if not keep:
             return np.zeros((0, len(self.layers) * model.config.hidden_size), np.float32), np.zeros((0, 2), np.int64)
-        hidden = lower_layers(model, enc["input_ids"], max(self.layers), self.tuned_layers(model))
+        with torch_threads(HEAD_THREADS):
+            hidden = lower_layers(model, enc["input_ids"], max(self.layers), self.tuned_layers(model))
         states = torch.cat([hidden[k][0, keep] for k in self.layers], dim=-1).numpy()
         if states.shape[1] != self.weight.shape[0]:
             raise SpanHeadError(f"span head: fitted on {self.weight.shape[0]} features, {self.model!r} gives "

@@ -4,6 +4,7 @@ reader's model and is rebuilt when it changes; ask reads with the tuned question
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import numpy as np
@@ -164,3 +165,39 @@ def test_an_index_of_another_reader_model_is_rebuilt(private_collection, encoder
     sentence = text[int(bot.index.sentences.start[row]):int(bot.index.sentences.end[row])]
     stored = bot.index.sentences.vectors[row].astype(np.float32)
     assert float(stored @ encoder.encode_passages([sentence])[0]) > 0.999
+
+
+def test_torch_threads_per_question_and_per_batch_and_a_search_puts_them_back(bot, monkeypatch):
+    """One question is embedded on encoder.QUERY_THREADS torch threads (ask embeds it twice side
+    by side on two cores), a batch and passages on all the encoder's threads; a FAISS search
+    puts back the thread count it found (FAISS and torch share one OpenMP setting: before, a
+    search left the calling thread on one thread for everything after, a rebuild included)."""
+    import torch
+
+    from assistant import encoder as encoder_module
+
+    seen = []
+    model = bot.encoder.model
+    encode = type(model).encode
+
+    def recording(self, *args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return encode(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(model), "encode", recording)
+    threads = bot.encoder.threads
+    assert threads == max(1, os.cpu_count() or 1)
+    torch.set_num_threads(threads)
+    try:
+        bot.encoder.encode_queries(["敦化市委书记是谁？"])
+        bot.encoder.encode_queries(["敦化市委书记是谁？", "延吉市栽植了多少株乔灌木？"])
+        bot.encoder.encode_passages(["延边州地区生产总值增长6%。"])
+        assert seen == [encoder_module.QUERY_THREADS, threads, threads]
+        assert torch.get_num_threads() == threads                 # each put back what it found
+        bot.retrieve("延边州2024年的地区生产总值是多少？", k=3, mode="dense")
+        assert torch.get_num_threads() == threads
+        torch.set_num_threads(1)                                  # a thread left on one: passages still on all
+        bot.encoder.encode_passages(["延边州地区生产总值增长6%。"])
+        assert seen[-1] == threads and torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(threads)

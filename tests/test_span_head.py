@@ -109,6 +109,29 @@ def test_the_head_reads_the_question_with_the_sentence(bot):
     assert len(states) == len(offsets) and offsets[-1][1] == len(sentence)    # the sentence's tokens only
 
 
+def test_the_half_pass_runs_on_head_threads_and_puts_the_count_back(bot, monkeypatch):
+    import torch
+
+    from assistant import span_head
+
+    seen = []
+    lower = span_head.lower_layers
+
+    def recording(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return lower(*args, **kwargs)
+
+    monkeypatch.setattr(span_head, "lower_layers", recording)
+    before = torch.get_num_threads()
+    other = 2 if span_head.HEAD_THREADS == 1 else 1
+    torch.set_num_threads(other)
+    try:
+        load_head().token_states("甲公司去年营收是多少？", "甲公司去年营收为12亿元。")
+        assert seen == [span_head.HEAD_THREADS] and torch.get_num_threads() == other
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_span_features_carry_the_heads_scores_and_their_gap(bot):
     question, sentence = "乙公司去年营收是多少？", "甲公司去年营收为12亿元，乙公司去年营收为30亿元。"
     from assistant.lexical import pos_tags
