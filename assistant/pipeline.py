@@ -371,9 +371,10 @@ class Assistant:
 
     def question_vectors(self, question: str) -> tuple[np.ndarray, np.ndarray]:
         """The question embedded for retrieval and for the reader (one vector twice when the
-        two are one model).  The two models run side by side, the reader's on a worker thread:
-        on two cores that saves about a third of the pair's time (BENCHMARKS.md section 3,
-        sixteenth session), and each vector is the one it would be alone."""
+        two are one model).  The two models run side by side, the reader's on a worker thread,
+        each on one torch thread (encoder.QUERY_THREADS): on two cores that saves about a third of
+        the pair's time (BENCHMARKS.md section 3, sixteenth and seventeenth sessions), and each
+        vector is the one it would be alone."""
         if self.reader_encoder is self.encoder:
             query_vector = self.retriever.query_vector(question)
             return query_vector, query_vector

@@ -178,13 +178,13 @@ def test_torch_threads_per_question_and_per_batch_and_a_search_puts_them_back(bo
 
     seen = []
     model = bot.encoder.model
-    encode = type(model).encode
+    forward = type(model).forward
 
     def recording(self, *args, **kwargs):
         seen.append(torch.get_num_threads())
-        return encode(self, *args, **kwargs)
+        return forward(self, *args, **kwargs)
 
-    monkeypatch.setattr(type(model), "encode", recording)
+    monkeypatch.setattr(type(model), "forward", recording)
     threads = bot.encoder.threads
     assert threads == max(1, os.cpu_count() or 1)
     torch.set_num_threads(threads)
@@ -201,3 +201,4 @@ def test_torch_threads_per_question_and_per_batch_and_a_search_puts_them_back(bo
         assert seen[-1] == threads and torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(threads)
+
