@@ -12,6 +12,7 @@ each way and round.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
@@ -21,7 +22,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from span_head_latency import timed_asks  # noqa: E402
+from span_head_latency import ways_in_turn  # noqa: E402
 
 from assistant import Assistant, span_head  # noqa: E402
 from assistant.encoder import QUERY_THREADS, Encoder, torch_threads  # noqa: E402
@@ -57,19 +58,8 @@ def main() -> int:
     ways = {"as before (encode, head on 1)": (False, 1), "(a) direct, head on 1": (True, 1),
             f"(b) encode, head on {threads} (shipped)": (False, threads),
             f"(a)+(b) direct, head on {threads}": (True, threads)}
-    answers = {}
     try:
-        for name, way in ways.items():
-            use(*way)
-            for q in questions[:20]:        # warm: the models, jieba, the worker thread
-                bot.ask(q)
-            answers[name] = [(a.text, a.sentence, a.found) for a in map(bot.ask, questions)]
-        first = next(iter(answers.values()))
-        print(f"answers the same: {all(a == first for a in answers.values())}", flush=True)
-        for round_ in range(args.rounds):
-            for name, way in ways.items():
-                use(*way)
-                print(f"round {round_ + 1}, {name}: {timed_asks(bot, questions)}", flush=True)
+        ways_in_turn(bot, questions, {name: functools.partial(use, *way) for name, way in ways.items()}, args.rounds)
     finally:
         Encoder.encode_queries, span_head.HEAD_THREADS = SHIPPED["encode_queries"], SHIPPED["head_threads"]
     return 0

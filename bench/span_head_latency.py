@@ -33,6 +33,24 @@ def timed_asks(bot, questions: list[str]) -> str:
     return f"ask p50 {np.percentile(times, 50):.1f} ms, p95 {np.percentile(times, 95):.1f} ms ({len(times)} questions)"
 
 
+def ways_in_turn(bot, questions: list[str], ways: dict, rounds: int) -> None:
+    """Each way (name: a function that sets it up) warmed and its answers compared with the
+    first way's, then all asked in turn, round after round (bench/thread_latency.py,
+    bench/encode_latency.py)."""
+    answers = {}
+    for name, use in ways.items():
+        use()
+        for q in questions[:20]:        # warm: the models, jieba, the worker thread's pool
+            bot.ask(q)
+        answers[name] = [(a.text, a.sentence, a.found) for a in map(bot.ask, questions)]
+    first = next(iter(answers.values()))
+    print(f"answers the same: {all(a == first for a in answers.values())}", flush=True)
+    for round_ in range(rounds):
+        for name, use in ways.items():
+            use()
+            print(f"round {round_ + 1}, {name}: {timed_asks(bot, questions)}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("other", help="another span head file (.npz)")

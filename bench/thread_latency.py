@@ -14,6 +14,7 @@ way and round, and whether the answers are the same.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from span_head_latency import timed_asks  # noqa: E402
+from span_head_latency import ways_in_turn  # noqa: E402
 
 from assistant import Assistant, encoder, span_head  # noqa: E402
 from assistant.encoder import BATCH_SIZE, Encoder  # noqa: E402
@@ -70,19 +71,9 @@ def main() -> int:
     threads = bot.encoder.threads
     questions = [q["question"] for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl", "test")]
     ways = ["before", "now, span head on 1", f"now, span head on {threads}"]
-    answers = {}
+    print(f"query threads {encoder.QUERY_THREADS}; encoder threads {threads}", flush=True)
     try:
-        for way in ways:
-            use(way, threads)
-            for q in questions[:20]:        # warm: the models, jieba, the worker thread's pool
-                bot.ask(q)
-            answers[way] = [(a.text, a.sentence, a.found) for a in map(bot.ask, questions)]
-        print(f"query threads {encoder.QUERY_THREADS}; encoder threads {threads}; answers the same: "
-              f"{all(answers[w] == answers['before'] for w in ways)}", flush=True)
-        for round_ in range(args.rounds):
-            for way in ways:
-                use(way, threads)
-                print(f"round {round_ + 1}, {way}: {timed_asks(bot, questions)}", flush=True)
+        ways_in_turn(bot, questions, {way: functools.partial(use, way, threads) for way in ways}, args.rounds)
     finally:
         Encoder.encode_queries, Index.dense_search = SHIPPED["encode_queries"], SHIPPED["dense_search"]
         span_head.HEAD_THREADS = SHIPPED["head_threads"]
