@@ -30,6 +30,8 @@ BATCH_SIZE = 16
 # and for the reader (pipeline.Assistant.question_vectors), and a short text gains little from a
 # second thread (BENCHMARKS.md section 3, seventeenth session).  Batches use all the threads.
 QUERY_THREADS = 1
+# Passages, batches (and the span head's pass, span_head.HEAD_THREADS): every core.
+ALL_CORES = max(1, os.cpu_count() or 1)
 
 
 @contextmanager
@@ -101,7 +103,7 @@ class Encoder:
         import torch
 
         self.name = model_name(model)
-        self.threads = threads or max(1, os.cpu_count() or 1)
+        self.threads = threads or ALL_CORES
         torch.set_num_threads(self.threads)
         path = resolve_model_path(self.name)
         try:

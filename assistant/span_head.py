@@ -27,12 +27,11 @@ beside it.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 import numpy as np
 
-from .encoder import torch_threads
+from .encoder import ALL_CORES, torch_threads
 
 HEAD_PATH = Path(__file__).with_name("span_head.npz")
 LAYERS = (6, 4)             # the hidden states the head reads (after layers 6 and 4), concatenated
@@ -40,7 +39,7 @@ MAX_TOKENS = 512            # e5's limit; a longer pair loses the end of the sen
 # Torch threads for the half pass: all the cores, since the question's two embeddings (one thread
 # each, side by side) are done by then (BENCHMARKS.md section 3, seventeenth session:
 # bench/encode_latency.py).
-HEAD_THREADS = max(1, os.cpu_count() or 1)
+HEAD_THREADS = ALL_CORES
 # The linear maps of a BERT layer that carry adapters, by their path inside the layer.
 ADAPTED = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
            "intermediate.dense", "output.dense")
