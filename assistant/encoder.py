@@ -106,6 +106,9 @@ class Encoder:
         self.threads = threads or ALL_CORES
         torch.set_num_threads(self.threads)
         path = resolve_model_path(self.name)
+        self.path = path
+        self._query_graph = None            # runtime.LayerGraph for one question, made on first use
+        self._query_graph_tried = False
         try:
             from sentence_transformers import SentenceTransformer
 
@@ -137,8 +140,40 @@ class Encoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if len(texts) == 1 and self.query_graph() is not None:
+            return self._encode_one(texts[0])
         with torch_threads(QUERY_THREADS if len(texts) == 1 else self.threads):
             return self._encode(texts, self.query_prompt, batch_size=BATCH_SIZE, progress=False)
+
+    def query_graph(self):
+        """The model's layers on onnxruntime for one question (runtime.py), made on first use;
+        None when questions stay on torch: onnxruntime unavailable or unwanted, a model it does
+        not run, or a pipeline other than layers, pooling and normalization."""
+        if not self._query_graph_tried:
+            self._query_graph_tried = True
+            from . import runtime
+
+            modules = list(self.model)
+            plain = all(type(m).__name__ in ("Pooling", "Normalize") for m in modules[1:]) and \
+                all(getattr(m, "include_prompt", True) for m in modules[1:])
+            if plain and type(modules[0]).__name__ == "Transformer":
+                model = modules[0].auto_model
+                layers = (model.config.num_hidden_layers,)
+                self._query_graph = runtime.try_layer_graph(model, self.model.tokenizer, self.path, layers, QUERY_THREADS)
+        return self._query_graph
+
+    def _encode_one(self, text: str) -> np.ndarray:
+        """One question through the graph, then the model's own pooling and normalization:
+        what ``_encode`` gives, to float rounding (tests/test_runtime.py)."""
+        import torch
+
+        features = self.model.preprocess(inputs=[(self.query_prompt or "") + text])
+        states = self._query_graph.run(features["input_ids"].numpy())
+        features["token_embeddings"] = torch.from_numpy(states)
+        with torch.inference_mode():
+            for module in list(self.model)[1:]:
+                features = module(features)
+        return np.ascontiguousarray(features["sentence_embedding"].numpy(), dtype=np.float32)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         with torch_threads(self.threads):

@@ -82,6 +82,7 @@ class SpanHead:
         self.layers = tuple(int(k) for k in layers)
         self.adapters = {k: (np.asarray(a, np.float32), np.asarray(b, np.float32)) for k, (a, b) in (adapters or {}).items()}
         self._tuned = None
+        self._graph, self._graph_tried = None, False     # the layers on onnxruntime (runtime.py)
         if self.weight.ndim != 2 or self.weight.shape[1] != 2 or self.bias.shape != (2,):
             raise SpanHeadError(f"span head: weights of shape {self.weight.shape} and bias {self.bias.shape}, "
                                 "expected (features, 2) and (2,)")
@@ -132,6 +133,26 @@ class SpanHead:
             self._tuned = tuned
         return self._tuned
 
+    def graph(self, encoder):
+        """The tuned layers on onnxruntime, on HEAD_THREADS (runtime.py), made on first use and
+        named by the adapters' values; None when the pass stays on torch."""
+        if not self._graph_tried:
+            self._graph_tried = True
+            import hashlib
+
+            from . import runtime
+
+            digest = hashlib.sha256()
+            for key in sorted(self.adapters):
+                digest.update(key.encode())
+                for matrix in self.adapters[key]:
+                    digest.update(np.ascontiguousarray(matrix).tobytes())
+            model = encoder.model[0].auto_model
+            self._graph = runtime.try_layer_graph(model, encoder.model.tokenizer, encoder.path, self.layers,
+                                                  HEAD_THREADS, blocks=self.tuned_layers(model),
+                                                  extra="adapters " + digest.hexdigest())
+        return self._graph
+
     def token_states(self, question: str, sentence: str) -> tuple[np.ndarray, np.ndarray]:
         """The sentence tokens' states (tokens x features) read together with the question, and
         each token's character range in ``sentence``."""
@@ -142,9 +163,13 @@ class SpanHead:
         enc, keep = encode_pair(encoder, question, sentence)
         if not keep:
             return np.zeros((0, len(self.layers) * model.config.hidden_size), np.float32), np.zeros((0, 2), np.int64)
-        with torch_threads(HEAD_THREADS):
-            hidden = lower_layers(model, enc["input_ids"], max(self.layers), self.tuned_layers(model))
-        states = torch.cat([hidden[k][0, keep] for k in self.layers], dim=-1).numpy()
+        graph = self.graph(encoder)
+        if graph is not None:
+            states = graph.run(enc["input_ids"].numpy())[0, keep]
+        else:
+            with torch_threads(HEAD_THREADS):
+                hidden = lower_layers(model, enc["input_ids"], max(self.layers), self.tuned_layers(model))
+            states = torch.cat([hidden[k][0, keep] for k in self.layers], dim=-1).numpy()
         if states.shape[1] != self.weight.shape[0]:
             raise SpanHeadError(f"span head: fitted on {self.weight.shape[0]} features, {self.model!r} gives "
                                 f"{states.shape[1]}")
