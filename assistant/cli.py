@@ -197,6 +197,19 @@ def cmd_model(args) -> int:
     reader = reader_model_name(DEFAULT_MODEL)
     if reader != DEFAULT_MODEL:
         print(f"reader model ready: {resolve_model_path(reader)}")
+    from . import runtime
+
+    if runtime.wanted():        # export the question's graphs now rather than on the first question
+        from .encoder import Encoder, reader_encoder
+        from .span_head import load_head, share_encoder
+
+        encoder = Encoder(DEFAULT_MODEL)
+        share_encoder(encoder)
+        graphs = [encoder.query_graph(), reader_encoder(encoder).query_graph()]
+        head = load_head()
+        if head is not None:
+            graphs.append(head.graph(encoder))
+        print(f"onnxruntime graphs ready: {sum(g is not None for g in graphs)} of {len(graphs)}")
     return 0
 
 

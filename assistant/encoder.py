@@ -149,10 +149,12 @@ class Encoder:
         """The model's layers on onnxruntime for one question (runtime.py), made on first use;
         None when questions stay on torch: onnxruntime unavailable or unwanted, a model it does
         not run, or a pipeline other than layers, pooling and normalization."""
+        from . import runtime
+
+        if not runtime.wanted():            # read on every call: $ASSISTANT_RUNTIME is a live switch
+            return None
         if not self._query_graph_tried:
             self._query_graph_tried = True
-            from . import runtime
-
             modules = list(self.model)
             plain = all(type(m).__name__ in ("Pooling", "Normalize") for m in modules[1:]) and \
                 all(getattr(m, "include_prompt", True) for m in modules[1:])

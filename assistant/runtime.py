@@ -47,7 +47,8 @@ class RuntimeUnavailable(RuntimeError):
 
 
 def wanted() -> bool:
-    """Whether the question's passes should try onnxruntime ($ASSISTANT_RUNTIME, default onnx)."""
+    """Whether the question's passes should run on onnxruntime ($ASSISTANT_RUNTIME, default
+    onnx; read on every call, so that it switches a running assistant)."""
     choice = (os.environ.get(RUNTIME_ENV) or "onnx").strip().lower()
     if choice not in ("onnx", "torch"):
         _warn_once(f"{RUNTIME_ENV}={choice!r} is neither 'onnx' nor 'torch'; using onnx")

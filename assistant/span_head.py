@@ -136,11 +136,13 @@ class SpanHead:
     def graph(self, encoder):
         """The tuned layers on onnxruntime, on HEAD_THREADS (runtime.py), made on first use and
         named by the adapters' values; None when the pass stays on torch."""
+        from . import runtime
+
+        if not runtime.wanted():
+            return None
         if not self._graph_tried:
             self._graph_tried = True
             import hashlib
-
-            from . import runtime
 
             digest = hashlib.sha256()
             for key in sorted(self.adapters):

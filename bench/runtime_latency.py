@@ -3,13 +3,14 @@ asked in turn on the same warm assistant, so that a slow or busy machine slows b
 
     python bench/runtime_latency.py [--rounds 3]
 
-The graphs are made (or read from the cache) first; "torch" then hides them from the two
-encoders and the span head, "onnxruntime" gives them back.  Prints p50 / p95 over the seed test
+The graphs are made (or read from the cache) first; then $ASSISTANT_RUNTIME switches the
+warm assistant between the two.  Prints p50 / p95 over the seed test
 split's questions for each way and round, and whether the answers are the same.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from span_head_latency import ways_in_turn  # noqa: E402
 
 from assistant import Assistant  # noqa: E402
 from assistant.evaluate import load_questions  # noqa: E402
+from assistant.runtime import RUNTIME_ENV  # noqa: E402
 
 
 def main() -> int:
@@ -31,22 +33,19 @@ def main() -> int:
     questions = [q["question"] for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl", "test")]
     bot.ask(questions[0])
     head = bot._reader.span_head
-    owners = [(bot.encoder, "_query_graph"), (bot.reader_encoder, "_query_graph"), (head, "_graph")]
-    graphs = [owner.query_graph() if name == "_query_graph" else owner.graph(bot.encoder) for owner, name in owners]
+    graphs = [bot.encoder.query_graph(), bot.reader_encoder.query_graph(), head.graph(bot.encoder)]
     print(f"graphs: {[g is not None for g in graphs]}", flush=True)
     if not all(graphs):
         print("a pass has no graph (see the warnings): nothing to compare", flush=True)
         return 1
 
-    def use(on: bool) -> None:
-        for (owner, name), graph in zip(owners, graphs):
-            setattr(owner, name, graph if on else None)
+    def use(runtime: str) -> None:
+        os.environ[RUNTIME_ENV] = runtime
 
-    ways = {"torch": lambda: use(False), "onnxruntime": lambda: use(True)}
     try:
-        ways_in_turn(bot, questions, ways, args.rounds)
+        ways_in_turn(bot, questions, {"torch": lambda: use("torch"), "onnxruntime": lambda: use("onnx")}, args.rounds)
     finally:
-        use(True)
+        os.environ.pop(RUNTIME_ENV, None)
     return 0
 
 

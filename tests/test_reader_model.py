@@ -171,10 +171,15 @@ def test_torch_threads_per_question_and_per_batch_and_a_search_puts_them_back(bo
     """One question is embedded on encoder.QUERY_THREADS torch threads (ask embeds it twice side
     by side on two cores), a batch and passages on all the encoder's threads; a FAISS search
     puts back the thread count it found (FAISS and torch share one OpenMP setting: before, a
-    search left the calling thread on one thread for everything after, a rebuild included)."""
+    search left the calling thread on one thread for everything after, a rebuild included).
+    On torch (the fallback when onnxruntime is not there): tests/test_runtime.py checks the
+    onnxruntime sessions' thread counts."""
     import torch
 
     from assistant import encoder as encoder_module
+    from assistant.runtime import RUNTIME_ENV
+
+    monkeypatch.setenv(RUNTIME_ENV, "torch")
 
     seen = []
     model = bot.encoder.model

@@ -110,9 +110,14 @@ def test_the_head_reads_the_question_with_the_sentence(bot):
 
 
 def test_the_half_pass_runs_on_head_threads_and_puts_the_count_back(bot, monkeypatch):
+    """On torch (the fallback when onnxruntime is not there); tests/test_runtime.py checks the
+    onnxruntime session's thread count."""
     import torch
 
     from assistant import span_head
+    from assistant.runtime import RUNTIME_ENV
+
+    monkeypatch.setenv(RUNTIME_ENV, "torch")
 
     seen = []
     lower = span_head.lower_layers

@@ -1,0 +1,158 @@
+"""The question's passes on onnxruntime (assistant/runtime.py): the same numbers as torch, one
+thread per question embedding, a cache that is reused and remade when damaged, and torch
+whenever onnxruntime cannot serve (missing, switched off, a graph that disagrees)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant import runtime
+from assistant.encoder import QUERY_THREADS
+from assistant.runtime import RUNTIME_ENV
+
+QUESTIONS = ["延边州2024年的地区生产总值是多少？", "敦化市委书记是谁？", "珲春 GDP 增长了几个百分点" * 40,
+             "延" * 3000]       # the last two: longer than the model reads (truncated alike)
+
+
+@pytest.fixture()
+def fresh_warnings(monkeypatch):
+    monkeypatch.setattr(runtime, "_WARNED", set())
+
+
+def on_torch(monkeypatch, call):
+    monkeypatch.setenv(RUNTIME_ENV, "torch")
+    try:
+        return call()
+    finally:
+        monkeypatch.delenv(RUNTIME_ENV)
+
+
+def test_a_question_is_embedded_on_onnxruntime_with_torchs_vector(bot, monkeypatch):
+    """Both encoders (retrieval and reader) embed one question through their graph, without a
+    torch forward pass, and the vector is torch's to float rounding."""
+    for encoder in (bot.encoder, bot.reader_encoder):
+        graph = encoder.query_graph()
+        assert graph is not None
+        assert graph.session.get_session_options().intra_op_num_threads == QUERY_THREADS
+        model = encoder.model
+        forward, calls = type(model).forward, []
+        monkeypatch.setattr(type(model), "forward", lambda self, *a, **k: calls.append(1) or forward(self, *a, **k))
+        fast = [encoder.encode_queries([q])[0] for q in QUESTIONS]
+        assert calls == []
+        slow = [on_torch(monkeypatch, lambda q=q: encoder.encode_queries([q])[0]) for q in QUESTIONS]
+        assert len(calls) == len(QUESTIONS)
+        monkeypatch.undo()
+        for a, b in zip(fast, slow):
+            assert a.dtype == np.float32 and a.shape == b.shape
+            assert np.abs(a - b).max() < 1e-5 and float(a @ b) > 0.99999
+    assert not np.allclose(bot.encoder.encode_queries([QUESTIONS[0]]), bot.reader_encoder.encode_queries([QUESTIONS[0]]))
+
+
+def test_the_span_heads_layers_on_onnxruntime_give_torchs_states(bot, monkeypatch):
+    from assistant import span_head
+    from assistant.span_head import load_head
+
+    head = load_head()
+    graph = head.graph(span_head._encoder(head.model))
+    assert graph is not None
+    assert graph.session.get_session_options().intra_op_num_threads == span_head.HEAD_THREADS
+    question, sentence = "乙公司去年营收是多少？", "甲公司去年营收为12亿元，乙公司去年营收为30亿元。"
+    spans = [(sentence.index("12亿元"), sentence.index("12亿元") + 5), (sentence.index("30亿元"), sentence.index("30亿元") + 5)]
+    lower, calls = span_head.lower_layers, []
+    monkeypatch.setattr(span_head, "lower_layers", lambda *a, **k: calls.append(1) or lower(*a, **k))
+    fast_states, fast_offsets = head.token_states(question, sentence)
+    fast = head.span_scores(question, sentence, spans)
+    assert calls == []
+    slow_states, slow_offsets = on_torch(monkeypatch, lambda: head.token_states(question, sentence))
+    slow = on_torch(monkeypatch, lambda: head.span_scores(question, sentence, spans))
+    assert len(calls) == 2
+    assert np.array_equal(fast_offsets, slow_offsets) and fast_states.shape == slow_states.shape
+    assert np.abs(fast_states - slow_states).max() < 1e-4 and np.abs(fast - slow).max() < 1e-4
+    assert np.argmax(fast) == np.argmax(slow)
+
+
+def test_ask_gives_the_same_answers_on_both_engines(bot, monkeypatch):
+    questions = ["延边州2024年的地区生产总值是多少？", "敦化市委书记是谁？", "延吉市栽植了多少株乔灌木？",
+                 "延边州的火星基地建在哪里？"]
+
+    def answers():
+        return [(a.text, a.sentence, a.found, a.answer_start) for a in map(bot.ask, questions)]
+
+    assert answers() == on_torch(monkeypatch, answers)
+
+
+def small_graph(encoder, cache, **kwargs):
+    """A two-layer graph (quick to export) in ``cache``."""
+    model = encoder.model[0].auto_model
+    return runtime.layer_graph(model, encoder.model.tokenizer, encoder.path, (2,), 1, cache=cache, **kwargs)
+
+
+def test_a_graph_is_cached_reused_and_remade_when_damaged(encoder, tmp_path, fresh_warnings):
+    graph = small_graph(encoder, tmp_path)
+    files = list((tmp_path / "onnx").glob("*.onnx"))
+    assert len(files) == 1 and not list((tmp_path / "onnx").glob(".*"))      # no temporary file left
+    stamp = files[0].stat().st_mtime_ns
+    ids = encoder.model.tokenizer("延边州", return_tensors="np")["input_ids"]
+    expected = graph.run(ids)
+    small_graph(encoder, tmp_path)
+    assert files[0].stat().st_mtime_ns == stamp                                 # read, not exported again
+    files[0].write_bytes(b"not a graph")
+    with pytest.warns(UserWarning, match="cannot be loaded"):
+        again = small_graph(encoder, tmp_path)
+    assert np.array_equal(again.run(ids), expected) and files[0].stat().st_size > 1000
+
+
+def test_a_cache_that_cannot_be_written_keeps_the_graph_in_memory(encoder, tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    graph = small_graph(encoder, tmp_path)
+    assert graph.run(encoder.model.tokenizer("延边州", return_tensors="np")["input_ids"]).shape[-1] == 384
+    assert not list(tmp_path.rglob("*.onnx"))
+
+
+def test_a_graph_that_disagrees_with_torch_is_not_used(encoder, tmp_path, monkeypatch, fresh_warnings):
+    run = runtime.LayerGraph.run
+    monkeypatch.setattr(runtime.LayerGraph, "run", lambda self, ids: run(self, ids) + 0.01)
+    with pytest.raises(runtime.RuntimeUnavailable, match="differs from torch"):
+        small_graph(encoder, tmp_path)
+    model = encoder.model[0].auto_model
+    with pytest.warns(UserWarning, match="stay on torch"):
+        assert runtime.try_layer_graph(model, encoder.model.tokenizer, encoder.path, (2,), 1, cache=tmp_path) is None
+
+
+def test_without_onnxruntime_questions_stay_on_torch(encoder, monkeypatch, fresh_warnings):
+    """onnxruntime missing (or broken): one warning, then the torch vectors."""
+    def missing():
+        raise runtime.RuntimeUnavailable("onnxruntime cannot be imported (No module named 'onnxruntime')")
+
+    expected = on_torch(monkeypatch, lambda: encoder.encode_queries([QUESTIONS[0]]))
+    monkeypatch.setattr(runtime, "_onnxruntime", missing)
+    monkeypatch.setattr(encoder, "_query_graph", None)
+    monkeypatch.setattr(encoder, "_query_graph_tried", False)
+    with pytest.warns(UserWarning, match="stay on torch: onnxruntime cannot be imported"):
+        got = encoder.encode_queries([QUESTIONS[0]])
+    assert encoder.query_graph() is None and np.array_equal(got, expected)
+
+
+def test_the_switch_is_read_on_every_question(bot, monkeypatch, fresh_warnings):
+    assert bot.encoder.query_graph() is not None
+    monkeypatch.setenv(RUNTIME_ENV, "torch")
+    from assistant.span_head import load_head
+
+    assert bot.encoder.query_graph() is None and load_head().graph(bot.encoder) is None
+    monkeypatch.setenv(RUNTIME_ENV, "ONNX")
+    assert bot.encoder.query_graph() is not None
+    monkeypatch.setenv(RUNTIME_ENV, "gpu")
+    with pytest.warns(UserWarning, match="neither 'onnx' nor 'torch'"):
+        assert runtime.wanted()
+
+
+def test_the_model_command_makes_the_graphs(bot, capsys):
+    from assistant.cli import main
+
+    assert main(["model"]) == 0
+    assert "onnxruntime graphs ready: 3 of 3" in capsys.readouterr().out
