@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import sys
 import tempfile
 import threading
 import warnings
@@ -181,7 +182,10 @@ def layer_graph(model, tokenizer, model_dir: str | Path, layers: tuple[int, ...]
     from .encoder import model_cache
 
     folder = Path(cache or model_cache()) / "onnx"
-    path = folder / f"{model_dir.name}-L{'-'.join(map(str, layers))}-{_key(model_dir, layers, extra)}.onnx"
+    # <model>-L<layers>-<what else names it>-<versions of all that>.onnx: a new version of the same
+    # graph replaces the older ones.
+    kind = f"{model_dir.name}-L{'-'.join(map(str, layers))}-{hashlib.sha256(extra.encode()).hexdigest()[:8]}"
+    path = folder / f"{kind}-{_key(model_dir, layers, extra)}.onnx"
     with _LOCK:
         graph = None
         if path.is_file():
@@ -194,6 +198,7 @@ def layer_graph(model, tokenizer, model_dir: str | Path, layers: tuple[int, ...]
                 folder.mkdir(parents=True, exist_ok=True)
                 handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
                 os.close(handle)
+                print(f"onnxruntime: exporting {path.name} (once) ...", file=sys.stderr, flush=True)
                 try:
                     _export(model, layers, blocks, tmp)
                     os.chmod(tmp, 0o644)
@@ -201,6 +206,9 @@ def layer_graph(model, tokenizer, model_dir: str | Path, layers: tuple[int, ...]
                 finally:
                     if os.path.exists(tmp):
                         os.remove(tmp)
+                for old in folder.glob(f"{kind}-*.onnx"):
+                    if old != path:
+                        old.unlink(missing_ok=True)
                 source = str(path)
             except OSError:                     # a read-only cache: the graph lives in memory
                 buffer = io.BytesIO()

@@ -91,15 +91,20 @@ def test_a_graph_is_cached_reused_and_remade_when_damaged(encoder, tmp_path, fre
     graph = small_graph(encoder, tmp_path)
     files = list((tmp_path / "onnx").glob("*.onnx"))
     assert len(files) == 1 and not list((tmp_path / "onnx").glob(".*"))      # no temporary file left
+    older = files[0].with_name(files[0].name.rsplit("-", 1)[0] + "-0123456789abcdef.onnx")
+    other = files[0].with_name(files[0].name.replace("-L2-", "-L3-"))
     stamp = files[0].stat().st_mtime_ns
     ids = encoder.model.tokenizer("延边州", return_tensors="np")["input_ids"]
     expected = graph.run(ids)
     small_graph(encoder, tmp_path)
     assert files[0].stat().st_mtime_ns == stamp                                 # read, not exported again
     files[0].write_bytes(b"not a graph")
+    older.write_bytes(b"the same graph from other versions of the model or the libraries")
+    other.write_bytes(b"another graph")
     with pytest.warns(UserWarning, match="cannot be loaded"):
         again = small_graph(encoder, tmp_path)
     assert np.array_equal(again.run(ids), expected) and files[0].stat().st_size > 1000
+    assert not older.exists() and other.exists()                               # the older version is gone
 
 
 def test_a_cache_that_cannot_be_written_keeps_the_graph_in_memory(encoder, tmp_path, monkeypatch):
