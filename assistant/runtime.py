@@ -78,10 +78,9 @@ class LayerGraph:
     """The hidden states after ``layers`` (concatenated on the last axis) of one unpadded
     sequence, run by onnxruntime; ``run(input_ids)`` is what torch's embeddings and layers give."""
 
-    def __init__(self, session, table: np.ndarray, threads: int):
+    def __init__(self, session, table: np.ndarray):
         self.session = session
         self.table = table              # the word embeddings (vocabulary x hidden), torch's memory
-        self.threads = threads
 
     def run(self, input_ids: np.ndarray) -> np.ndarray:
         """``input_ids``: (1, tokens) -> (1, tokens, features)."""
@@ -190,35 +189,45 @@ def layer_graph(model, tokenizer, model_dir: str | Path, layers: tuple[int, ...]
         graph = None
         if path.is_file():
             try:
-                graph = LayerGraph(_session(str(path), threads), table, threads)
+                graph = LayerGraph(_session(str(path), threads), table)
             except Exception as error:  # noqa: BLE001 - a damaged file: made again below
                 _warn_once(f"{path.name} cannot be loaded ({type(error).__name__}); exporting it again")
+            else:
+                if not _agrees(graph, model, tokenizer, layers, blocks) <= TOLERANCE:
+                    _warn_once(f"{path.name} differs from torch; exporting it again")
+                    graph = None
         if graph is None:
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-                os.close(handle)
-                print(f"onnxruntime: exporting {path.name} (once) ...", file=sys.stderr, flush=True)
-                try:
-                    _export(model, layers, blocks, tmp)
-                    os.chmod(tmp, 0o644)
-                    os.replace(tmp, path)
-                finally:
-                    if os.path.exists(tmp):
-                        os.remove(tmp)
-                for old in folder.glob(f"{kind}-*.onnx"):
-                    if old != path:
-                        old.unlink(missing_ok=True)
-                source = str(path)
-            except OSError:                     # a read-only cache: the graph lives in memory
-                buffer = io.BytesIO()
-                _export(model, layers, blocks, buffer)
-                source = buffer.getvalue()
-            graph = LayerGraph(_session(source, threads), table, threads)
-    worst = _agrees(graph, model, tokenizer, layers, blocks)
-    if not worst <= TOLERANCE:
-        raise RuntimeUnavailable(f"{path.name} differs from torch by {worst:.2g} on a probe text")
+            graph = LayerGraph(_session(_export_into(model, layers, blocks, folder, path, kind), threads), table)
+            worst = _agrees(graph, model, tokenizer, layers, blocks)
+            if not worst <= TOLERANCE:
+                path.unlink(missing_ok=True)
+                raise RuntimeUnavailable(f"{path.name} differs from torch by {worst:.2g} on a probe text")
     return graph
+
+
+def _export_into(model, layers: tuple[int, ...], blocks: list, folder: Path, path: Path, kind: str) -> str | bytes:
+    """The graph exported to ``path`` (written under a temporary name, then renamed; the older
+    versions of the same kind removed), or in memory when the folder cannot be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        os.close(handle)
+    except OSError:                     # a read-only cache: the graph lives in memory
+        buffer = io.BytesIO()
+        _export(model, layers, blocks, buffer)
+        return buffer.getvalue()
+    print(f"onnxruntime: exporting {path.name} (once) ...", file=sys.stderr, flush=True)
+    try:
+        _export(model, layers, blocks, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    for old in folder.glob(f"{kind}-*.onnx"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return str(path)
 
 
 def try_layer_graph(*args, **kwargs) -> LayerGraph | None:

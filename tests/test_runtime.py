@@ -124,6 +124,7 @@ def test_a_graph_that_disagrees_with_torch_is_not_used(encoder, tmp_path, monkey
     monkeypatch.setattr(runtime.LayerGraph, "run", lambda self, ids: run(self, ids) + 0.01)
     with pytest.raises(runtime.RuntimeUnavailable, match="differs from torch"):
         small_graph(encoder, tmp_path)
+    assert not list(tmp_path.rglob("*.onnx"))                  # not left in the cache
     model = encoder.model[0].auto_model
     with pytest.warns(UserWarning, match="stay on torch"):
         assert runtime.try_layer_graph(model, encoder.model.tokenizer, encoder.path, (2,), 1, cache=tmp_path) is None
@@ -161,3 +162,18 @@ def test_the_model_command_makes_the_graphs(bot, capsys):
 
     assert main(["model"]) == 0
     assert "onnxruntime graphs ready: 3 of 3" in capsys.readouterr().out
+
+
+def test_a_cached_graph_that_disagrees_with_torch_is_made_again(encoder, tmp_path, fresh_warnings):
+    """A file that loads but is not the graph its name says (here: three layers under the
+    two-layer graph's name) is exported again."""
+    small_graph(encoder, tmp_path / "a")
+    model = encoder.model[0].auto_model
+    runtime.layer_graph(model, encoder.model.tokenizer, encoder.path, (3,), 1, cache=tmp_path / "b")
+    (two,), (three,) = (tmp_path / "a").rglob("*.onnx"), (tmp_path / "b").rglob("*.onnx")
+    two.write_bytes(three.read_bytes())
+    with pytest.warns(UserWarning, match="differs from torch; exporting it again"):
+        graph = small_graph(encoder, tmp_path / "a")
+    ids = encoder.model.tokenizer("延边州", return_tensors="np")["input_ids"]
+    expected = runtime.torch_layers(model, ids, (2,), list(model.encoder.layer))
+    assert np.abs(graph.run(ids) - expected).max() < 1e-4 and two.read_bytes() != three.read_bytes()
