@@ -10,6 +10,7 @@ local directory or a hub name (where the network allows).
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -97,34 +98,77 @@ def reader_encoder(encoder: "Encoder") -> "Encoder":
 
 
 class Encoder:
-    """Encodes questions and passages into L2-normalized vectors with the model's own prompts."""
+    """Encodes questions and passages into L2-normalized vectors with the model's own prompts.
+
+    A local model of the plain kind (a BERT / XLM-RoBERTa model, mean pooling: the default one
+    and its tuned copy) is described by its files (runtime.plain_pipeline), and its torch model is
+    loaded only when needed: to embed passages or a batch, or one question when onnxruntime
+    cannot (runtime.py).  Any other model is loaded at once."""
 
     def __init__(self, model: str | None = None, threads: int | None = None):
-        import torch
-
         self.name = model_name(model)
         self.threads = threads or ALL_CORES
-        torch.set_num_threads(self.threads)
         path = resolve_model_path(self.name)
         self.path = path
+        self._model = None
+        self._model_lock = threading.Lock()
+        self._tokens = None
         self._query_graph = None            # runtime.LayerGraph for one question, made on first use
         self._query_graph_tried = False
-        try:
-            from sentence_transformers import SentenceTransformer
+        from . import runtime
 
-            self.model = SentenceTransformer(path, device="cpu")
-        except Exception as err:  # noqa: BLE001 - any load failure gets one clear message
-            local = Path(path).exists()
-            hint = "" if local else " (not a local directory; the model hub may be unreachable from here)"
-            raise EncoderError(f"cannot load embedding model {self.name!r}{hint}: {err}") from err
-        if self.model.max_seq_length is None or self.model.max_seq_length > MAX_SEQ_LENGTH:
-            self.model.max_seq_length = MAX_SEQ_LENGTH
-        prompts = self.model.prompts or {}
+        self.plain = runtime.plain_pipeline(path)
+        if self.plain is None:
+            self._load()
+            prompts = self._model.prompts or {}
+            dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+            self.dim = int(dim_of())
+            self.max_seq_length = self._model.max_seq_length
+        else:
+            prompts = self.plain["prompts"]
+            self.dim = self.plain["dim"]
+            self.max_seq_length = min(self.plain["max_seq_length"] or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
         # e5 has query/passage prompts; bge-zh has only a query prompt; others have none.
         self.query_prompt = prompts.get("query")
         self.passage_prompt = prompts.get("passage") or prompts.get("document")
-        dim_of = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-        self.dim = int(dim_of())
+
+    @property
+    def model(self):
+        """The sentence-transformers model, loaded on first use."""
+        if self._model is None:
+            self._load()
+        return self._model
+
+    def _load(self) -> None:
+        with self._model_lock:
+            if self._model is not None:
+                return
+            import torch
+
+            torch.set_num_threads(self.threads)
+            try:
+                from sentence_transformers import SentenceTransformer
+
+                model = SentenceTransformer(self.path, device="cpu")
+            except Exception as err:  # noqa: BLE001 - any load failure gets one clear message
+                local = Path(self.path).exists()
+                hint = "" if local else " (not a local directory; the model hub may be unreachable from here)"
+                raise EncoderError(f"cannot load embedding model {self.name!r}{hint}: {err}") from err
+            if model.max_seq_length is None or model.max_seq_length > MAX_SEQ_LENGTH:
+                model.max_seq_length = MAX_SEQ_LENGTH
+            self._model = model
+
+    @property
+    def tokens(self):
+        """The model's tokenizer without torch (runtime.Tokens): from tokenizer.json for a plain
+        model; None for another one (its own tokenizer is ``model.tokenizer``)."""
+        if self._tokens is None and self.plain is not None:
+            with self._model_lock:
+                if self._tokens is None:
+                    from .runtime import Tokens
+
+                    self._tokens = Tokens(self.plain["tokenizer"])
+        return self._tokens
 
     def _encode(self, texts: list[str], prompt: str | None, batch_size: int, progress: bool) -> np.ndarray:
         if not texts:
@@ -145,38 +189,37 @@ class Encoder:
         with torch_threads(QUERY_THREADS if len(texts) == 1 else self.threads):
             return self._encode(texts, self.query_prompt, batch_size=BATCH_SIZE, progress=False)
 
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        with torch_threads(self.threads):
+            return self._encode(texts, self.passage_prompt, batch_size=BATCH_SIZE, progress=progress)
+
     def query_graph(self):
         """The model's layers on onnxruntime for one question (runtime.py), made on first use;
-        None when questions stay on torch: onnxruntime unavailable or unwanted, a model it does
-        not run, or a pipeline other than layers, pooling and normalization."""
+        None when questions stay on torch: onnxruntime unavailable or unwanted, or a model that
+        is not of the plain kind."""
         from . import runtime
 
         if not runtime.wanted():            # read on every call: $ASSISTANT_RUNTIME is a live switch
             return None
         if not self._query_graph_tried:
             self._query_graph_tried = True
-            modules = list(self.model)
-            plain = all(type(m).__name__ in ("Pooling", "Normalize") for m in modules[1:]) and \
-                all(getattr(m, "include_prompt", True) for m in modules[1:])
-            if plain and type(modules[0]).__name__ == "Transformer":
-                model = modules[0].auto_model
-                layers = (model.config.num_hidden_layers,)
-                self._query_graph = runtime.try_layer_graph(model, self.model.tokenizer, self.path, layers, QUERY_THREADS)
+            if self.plain is not None:
+                config = self.plain["config"]
+                layers = (int(config["num_hidden_layers"]),)
+
+                def torch_parts():
+                    model = self.model[0].auto_model
+                    return model, list(model.encoder.layer)
+
+                self._query_graph = runtime.try_layer_graph(self.path, config.get("model_type"), self.plain["table"],
+                                                            self.tokens, torch_parts, layers, QUERY_THREADS)
         return self._query_graph
 
     def _encode_one(self, text: str) -> np.ndarray:
-        """One question through the graph, then the model's own pooling and normalization:
-        what ``_encode`` gives, to float rounding (tests/test_runtime.py)."""
-        import torch
-
-        features = self.model.preprocess(inputs=[(self.query_prompt or "") + text])
-        states = self._query_graph.run(features["input_ids"].numpy())
-        features["token_embeddings"] = torch.from_numpy(states)
-        with torch.inference_mode():
-            for module in list(self.model)[1:]:
-                features = module(features)
-        return np.ascontiguousarray(features["sentence_embedding"].numpy(), dtype=np.float32)
-
-    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        with torch_threads(self.threads):
-            return self._encode(texts, self.passage_prompt, batch_size=BATCH_SIZE, progress=progress)
+        """One question through the graph, mean-pooled and normalized as the model's own
+        modules do (runtime.plain_pipeline): ``_encode``'s vector to float rounding
+        (tests/test_runtime.py)."""
+        ids = self.tokens.ids((self.query_prompt or "") + text, self.max_seq_length)
+        vector = self._query_graph.run(ids)[0].mean(axis=0)
+        vector /= max(float(np.linalg.norm(vector)), 1e-12)
+        return np.ascontiguousarray(vector[None, :], dtype=np.float32)

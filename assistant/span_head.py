@@ -149,33 +149,38 @@ class SpanHead:
                 digest.update(key.encode())
                 for matrix in self.adapters[key]:
                     digest.update(np.ascontiguousarray(matrix).tobytes())
-            model = encoder.model[0].auto_model
-            self._graph = runtime.try_layer_graph(model, encoder.model.tokenizer, encoder.path, self.layers,
-                                                  HEAD_THREADS, blocks=self.tuned_layers(model),
-                                                  extra="adapters " + digest.hexdigest())
+            plain = encoder.plain
+            if plain is not None:
+                def torch_parts():
+                    model = encoder.model[0].auto_model
+                    return model, self.tuned_layers(model)
+
+                self._graph = runtime.try_layer_graph(encoder.path, plain["config"].get("model_type"), plain["table"],
+                                                      encoder.tokens, torch_parts, self.layers, HEAD_THREADS,
+                                                      extra="adapters " + digest.hexdigest())
         return self._graph
 
     def token_states(self, question: str, sentence: str) -> tuple[np.ndarray, np.ndarray]:
         """The sentence tokens' states (tokens x features) read together with the question, and
         each token's character range in ``sentence``."""
-        import torch
-
         encoder = _encoder(self.model)
-        model = encoder.model[0].auto_model
         enc, keep = encode_pair(encoder, question, sentence)
         if not keep:
-            return np.zeros((0, len(self.layers) * model.config.hidden_size), np.float32), np.zeros((0, 2), np.int64)
+            return np.zeros((0, self.weight.shape[0]), np.float32), np.zeros((0, 2), np.int64)
         graph = self.graph(encoder)
         if graph is not None:
-            states = graph.run(enc["input_ids"].numpy())[0, keep]
+            states = graph.run(enc["input_ids"])[0, keep]
         else:
+            import torch
+
+            model = encoder.model[0].auto_model
             with torch_threads(HEAD_THREADS):
-                hidden = lower_layers(model, enc["input_ids"], max(self.layers), self.tuned_layers(model))
+                hidden = lower_layers(model, torch.from_numpy(enc["input_ids"]), max(self.layers), self.tuned_layers(model))
             states = torch.cat([hidden[k][0, keep] for k in self.layers], dim=-1).numpy()
         if states.shape[1] != self.weight.shape[0]:
             raise SpanHeadError(f"span head: fitted on {self.weight.shape[0]} features, {self.model!r} gives "
                                 f"{states.shape[1]}")
-        return states.astype(np.float32), enc["offset_mapping"][0, keep].numpy()
+        return states.astype(np.float32), enc["offset_mapping"][0, keep]
 
     def log_probabilities(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each token's start and end log-probability (softmax over the sentence's tokens)."""
@@ -199,18 +204,24 @@ class SpanHead:
         return np.array(out, dtype=np.float64)
 
 
-def encode_pair(encoder, question: str, sentence: str):
-    """The tokenized pair ("query: 问题", sentence), with character offsets, and the positions
-    of the sentence's tokens (what the head scores)."""
-    tokenizer = encoder.model.tokenizer
+def encode_pair(encoder, question: str, sentence: str) -> tuple[dict[str, np.ndarray], list[int]]:
+    """The tokenized pair ("query: 问题", sentence): ``input_ids`` (1 x tokens) and
+    ``offset_mapping`` (1 x tokens x 2, character offsets), and the positions of the sentence's
+    tokens (what the head scores).  The sentence's end is cut to fit MAX_TOKENS; when the
+    question alone fills the window, both are cut."""
     pair = ((encoder.query_prompt or "") + question, sentence)
+    if encoder.tokens is not None:               # the default model: without torch (runtime.Tokens)
+        ids, offsets, sequence = encoder.tokens.pair(*pair, MAX_TOKENS)
+        return {"input_ids": ids, "offset_mapping": offsets[None]}, [t for t, s in enumerate(sequence) if s == 1]
+    tokenizer = encoder.model.tokenizer
     try:
         enc = tokenizer(*pair, truncation="only_second", max_length=MAX_TOKENS,
-                        return_offsets_mapping=True, return_tensors="pt")
+                        return_offsets_mapping=True, return_tensors="np")
     except Exception:  # noqa: BLE001 - the question alone fills the window: cut both sides
         enc = tokenizer(*pair, truncation="longest_first", max_length=MAX_TOKENS,
-                        return_offsets_mapping=True, return_tensors="pt")
-    return enc, [t for t, s in enumerate(enc.sequence_ids(0)) if s == 1]
+                        return_offsets_mapping=True, return_tensors="np")
+    return ({"input_ids": enc["input_ids"].astype(np.int64), "offset_mapping": enc["offset_mapping"].astype(np.int64)},
+            [t for t, s in enumerate(enc.sequence_ids(0)) if s == 1])
 
 
 def lower_layers(model, input_ids, last: int, layers: list | None = None) -> list:

@@ -196,7 +196,7 @@ def tune(train: list[dict], start: SpanHead, epochs: int = TUNE_EPOCHS, seed: in
     inputs = []
     for d in train:
         enc, keep = encode_pair(encoder, d["question"], d["sentence"])
-        inputs.append((enc["input_ids"], keep))
+        inputs.append((torch.from_numpy(enc["input_ids"]), keep))
     rng = np.random.default_rng(seed)
     for layer in layers:
         layer.train()       # dropout on

@@ -10,6 +10,8 @@ from assistant import runtime
 from assistant.encoder import QUERY_THREADS
 from assistant.runtime import RUNTIME_ENV
 
+ROOT = __import__('pathlib').Path(__file__).resolve().parent.parent
+
 QUESTIONS = ["延边州2024年的地区生产总值是多少？", "敦化市委书记是谁？", "珲春 GDP 增长了几个百分点" * 40,
              "延" * 3000]       # the last two: longer than the model reads (truncated alike)
 
@@ -81,10 +83,21 @@ def test_ask_gives_the_same_answers_on_both_engines(bot, monkeypatch):
     assert answers() == on_torch(monkeypatch, answers)
 
 
-def small_graph(encoder, cache, **kwargs):
-    """A two-layer graph (quick to export) in ``cache``."""
-    model = encoder.model[0].auto_model
-    return runtime.layer_graph(model, encoder.model.tokenizer, encoder.path, (2,), 1, cache=cache, **kwargs)
+def small_graph(encoder, cache, layers=(2,), calls=None):
+    """A graph of the first layers (quick to export) in ``cache``; ``calls`` counts the times
+    it needed the torch model."""
+    def parts():
+        if calls is not None:
+            calls.append(1)
+        model = encoder.model[0].auto_model
+        return model, list(model.encoder.layer)
+
+    return runtime.layer_graph(encoder.path, "bert", encoder.plain["table"], encoder.tokens, parts, layers, 1,
+                               cache=cache)
+
+
+def ids_of(encoder, text="延边州"):
+    return encoder.tokens.ids(text, 512)
 
 
 def test_a_graph_is_cached_reused_and_remade_when_damaged(encoder, tmp_path, fresh_warnings):
@@ -94,7 +107,7 @@ def test_a_graph_is_cached_reused_and_remade_when_damaged(encoder, tmp_path, fre
     older = files[0].with_name(files[0].name.rsplit("-", 1)[0] + "-0123456789abcdef.onnx")
     other = files[0].with_name(files[0].name.replace("-L2-", "-L3-"))
     stamp = files[0].stat().st_mtime_ns
-    ids = encoder.model.tokenizer("延边州", return_tensors="np")["input_ids"]
+    ids = ids_of(encoder)
     expected = graph.run(ids)
     small_graph(encoder, tmp_path)
     assert files[0].stat().st_mtime_ns == stamp                                 # read, not exported again
@@ -115,7 +128,7 @@ def test_a_cache_that_cannot_be_written_keeps_the_graph_in_memory(encoder, tmp_p
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     graph = small_graph(encoder, tmp_path)
-    assert graph.run(encoder.model.tokenizer("延边州", return_tensors="np")["input_ids"]).shape[-1] == 384
+    assert graph.run(ids_of(encoder)).shape[-1] == 384
     assert not list(tmp_path.rglob("*.onnx"))
 
 
@@ -127,7 +140,8 @@ def test_a_graph_that_disagrees_with_torch_is_not_used(encoder, tmp_path, monkey
     assert not list(tmp_path.rglob("*.onnx"))                  # not left in the cache
     model = encoder.model[0].auto_model
     with pytest.warns(UserWarning, match="stay on torch"):
-        assert runtime.try_layer_graph(model, encoder.model.tokenizer, encoder.path, (2,), 1, cache=tmp_path) is None
+        assert runtime.try_layer_graph(encoder.path, "bert", encoder.plain["table"], encoder.tokens,
+                                       lambda: (model, list(model.encoder.layer)), (2,), 1, cache=tmp_path) is None
 
 
 def test_without_onnxruntime_questions_stay_on_torch(encoder, monkeypatch, fresh_warnings):
@@ -168,12 +182,72 @@ def test_a_cached_graph_that_disagrees_with_torch_is_made_again(encoder, tmp_pat
     """A file that loads but is not the graph its name says (here: three layers under the
     two-layer graph's name) is exported again."""
     small_graph(encoder, tmp_path / "a")
-    model = encoder.model[0].auto_model
-    runtime.layer_graph(model, encoder.model.tokenizer, encoder.path, (3,), 1, cache=tmp_path / "b")
+    small_graph(encoder, tmp_path / "b", layers=(3,))
     (two,), (three,) = (tmp_path / "a").rglob("*.onnx"), (tmp_path / "b").rglob("*.onnx")
     two.write_bytes(three.read_bytes())
     with pytest.warns(UserWarning, match="differs from torch; exporting it again"):
         graph = small_graph(encoder, tmp_path / "a")
-    ids = encoder.model.tokenizer("延边州", return_tensors="np")["input_ids"]
+    ids = ids_of(encoder)
+    model = encoder.model[0].auto_model
     expected = runtime.torch_layers(model, ids, (2,), list(model.encoder.layer))
     assert np.abs(graph.run(ids) - expected).max() < 1e-4 and two.read_bytes() != three.read_bytes()
+
+
+def test_a_checked_graph_is_used_without_torch_and_a_changed_one_is_checked_again(encoder, tmp_path):
+    calls = []
+    small_graph(encoder, tmp_path, calls=calls)
+    (graph,) = (tmp_path / "onnx").glob("*.onnx")
+    checksum = graph.with_name(graph.name + ".sha256")
+    assert calls and checksum.read_text().strip() == runtime._file_sha256(graph)
+    calls.clear()
+    small_graph(encoder, tmp_path, calls=calls)
+    assert calls == []                                  # the checksum stands for the check
+    checksum.write_text("0" * 64)
+    small_graph(encoder, tmp_path, calls=calls)
+    assert calls and checksum.read_text().strip() == runtime._file_sha256(graph)     # checked, rewritten
+
+
+def test_the_tokenizer_without_torch_gives_the_models_tokens(encoder):
+    """runtime.Tokens (tokenizer.json through the tokenizers library) against the
+    sentence-transformers tokenizer: one text (cut at max_seq_length), and the span head's pairs
+    (the sentence cut first; both when the question alone fills the window)."""
+    from assistant.span_head import MAX_TOKENS
+
+    hf = encoder.model.tokenizer
+    for text in ["query: 延边州2024年的地区生产总值是多少？", "  query:  iPhone 15 Pro 的价格？ ", "延" * 700, "a b " * 600, ""]:
+        expected = encoder.model.preprocess(inputs=[text])["input_ids"].numpy()
+        assert np.array_equal(encoder.tokens.ids(text, encoder.max_seq_length), expected), text[:20]
+    sentence = "2023年，延边州共接待国内外游客3000万人次，同比增长80%。"
+    for question, second in [("query: 游客人数是多少", sentence), ("query: 游客人数是多少", sentence * 40),
+                              ("query: " + "游客" * 400, sentence * 3), ("query: " + "游客" * 400, sentence * 30)]:
+        try:
+            want = hf(question, second, truncation="only_second", max_length=MAX_TOKENS, return_offsets_mapping=True)
+        except Exception:  # noqa: BLE001 - as span_head.encode_pair
+            want = hf(question, second, truncation="longest_first", max_length=MAX_TOKENS, return_offsets_mapping=True)
+        ids, offsets, sequence = encoder.tokens.pair(question, second, MAX_TOKENS)
+        assert ids[0].tolist() == want["input_ids"] and offsets.tolist() == [list(o) for o in want["offset_mapping"]]
+        assert sequence == want.sequence_ids(0) and ids.shape[1] <= MAX_TOKENS
+
+
+def test_the_word_table_is_a_memory_map_of_the_models_weights(encoder):
+    table = encoder.plain["table"]
+    weight = encoder.model[0].auto_model.embeddings.word_embeddings.weight.detach().numpy()
+    assert isinstance(table, np.memmap) and table.shape == weight.shape
+    rows = [0, 6, 1000, 250036]
+    assert np.array_equal(np.asarray(table[rows]), weight[rows])
+
+
+def test_asking_needs_neither_torch_nor_sentence_transformers(bot):
+    """A process that loads the assistant and asks imports neither (the graphs were checked
+    and their checksums written before, as `assistant model` does at set-up)."""
+    import subprocess
+    import sys
+
+    from assistant.span_head import load_head
+
+    assert bot.encoder.query_graph() and bot.reader_encoder.query_graph() and load_head().graph(bot.encoder)
+    code = ("import sys; from assistant import Assistant; a = Assistant.load(progress=False).ask('延吉市栽植了多少株乔灌木？'); "
+            "print(a.found, a.text, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=str(ROOT))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-2:] == ["False", "False"] and out.stdout.startswith("True ")
