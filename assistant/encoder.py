@@ -163,11 +163,9 @@ class Encoder:
         """The model's tokenizer without torch (runtime.Tokens): from tokenizer.json for a plain
         model; None for another one (its own tokenizer is ``model.tokenizer``)."""
         if self._tokens is None and self.plain is not None:
-            with self._model_lock:
-                if self._tokens is None:
-                    from .runtime import Tokens
+            from .runtime import tokens_for
 
-                    self._tokens = Tokens(self.plain["tokenizer"])
+            self._tokens = tokens_for(self.plain["tokenizer"])
         return self._tokens
 
     def _encode(self, texts: list[str], prompt: str | None, batch_size: int, progress: bool) -> np.ndarray:

@@ -190,6 +190,20 @@ class Tokens:
                 sequence)
 
 
+_TOKENS: dict[str, Tokens] = {}
+
+
+def tokens_for(tokenizer_file: Path) -> Tokens:
+    """One Tokens per tokenizer: the default model and its tuned copy (reader_model.py) have the
+    same tokenizer.json, loaded once (it takes most of a second)."""
+    data = Path(tokenizer_file).read_bytes()
+    key = hashlib.sha256(data).hexdigest()
+    with _LOCK:
+        if key not in _TOKENS:
+            _TOKENS[key] = Tokens(tokenizer_file)
+        return _TOKENS[key]
+
+
 # ---------------------------------------------------------------- graphs
 
 class LayerGraph:

@@ -229,6 +229,10 @@ def test_the_tokenizer_without_torch_gives_the_models_tokens(encoder):
         assert sequence == want.sequence_ids(0) and ids.shape[1] <= MAX_TOKENS
 
 
+def test_the_default_model_and_its_tuned_copy_share_one_tokenizer(bot):
+    assert bot.reader_encoder is not bot.encoder and bot.reader_encoder.tokens is bot.encoder.tokens
+
+
 def test_the_word_table_is_a_memory_map_of_the_models_weights(encoder):
     table = encoder.plain["table"]
     weight = encoder.model[0].auto_model.embeddings.word_embeddings.weight.detach().numpy()
