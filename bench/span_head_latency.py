@@ -33,6 +33,21 @@ def timed_asks(bot, questions: list[str]) -> str:
     return f"ask p50 {np.percentile(times, 50):.1f} ms, p95 {np.percentile(times, 95):.1f} ms ({len(times)} questions)"
 
 
+def with_graphs():
+    """The default assistant, warmed by one question, the seed test split's questions, and the
+    onnxruntime graphs of the question's three passes (runtime.py); None (with a line) when a
+    pass has no graph (bench/runtime_latency.py, bench/torchfree_latency.py)."""
+    bot = Assistant.load(progress=False)
+    questions = [q["question"] for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl", "test")]
+    bot.ask(questions[0])
+    graphs = [bot.encoder.query_graph(), bot.reader_encoder.query_graph(), bot._reader.span_head.graph(bot.encoder)]
+    if not all(graphs):
+        print(f"graphs: {[g is not None for g in graphs]}; a pass has no graph (see the warnings): nothing to compare",
+              flush=True)
+        return None
+    return bot, questions, graphs
+
+
 def ways_in_turn(bot, questions: list[str], ways: dict, rounds: int) -> None:
     """Each way (name: a function that sets it up) warmed and its answers compared with the
     first way's, then all asked in turn, round after round (bench/thread_latency.py,

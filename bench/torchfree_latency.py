@@ -19,11 +19,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
-from span_head_latency import ways_in_turn  # noqa: E402
+from span_head_latency import ways_in_turn, with_graphs  # noqa: E402
 
-from assistant import Assistant, span_head  # noqa: E402
+from assistant import span_head  # noqa: E402
 from assistant.encoder import Encoder  # noqa: E402
-from assistant.evaluate import load_questions  # noqa: E402
 
 SHIPPED = {"encode_one": Encoder._encode_one, "encode_pair": span_head.encode_pair}
 
@@ -58,14 +57,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    bot = Assistant.load(progress=False)
-    questions = [q["question"] for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl", "test")]
-    bot.ask(questions[0])
-    head = bot._reader.span_head
-    graphs = [bot.encoder.query_graph(), bot.reader_encoder.query_graph(), head.graph(bot.encoder)]
-    if not all(graphs):
-        print("a pass has no graph (see the warnings): nothing to compare", flush=True)
+    ready = with_graphs()
+    if ready is None:
         return 1
+    bot, questions, graphs = ready
     memory_maps = [g.table for g in graphs]
     in_memory = [e.model[0].auto_model.embeddings.word_embeddings.weight.detach().numpy()
                  for e in (bot.encoder, bot.reader_encoder, bot.encoder)]

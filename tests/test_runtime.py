@@ -198,13 +198,13 @@ def test_a_checked_graph_is_used_without_torch_and_a_changed_one_is_checked_agai
     small_graph(encoder, tmp_path, calls=calls)
     (graph,) = (tmp_path / "onnx").glob("*.onnx")
     checksum = graph.with_name(graph.name + ".sha256")
-    assert calls and checksum.read_text().strip() == runtime._file_sha256(graph)
+    assert calls and checksum.read_text().strip() == runtime.file_sha256(graph)
     calls.clear()
     small_graph(encoder, tmp_path, calls=calls)
     assert calls == []                                  # the checksum stands for the check
     checksum.write_text("0" * 64)
     small_graph(encoder, tmp_path, calls=calls)
-    assert calls and checksum.read_text().strip() == runtime._file_sha256(graph)     # checked, rewritten
+    assert calls and checksum.read_text().strip() == runtime.file_sha256(graph)     # checked, rewritten
 
 
 def test_the_tokenizer_without_torch_gives_the_models_tokens(encoder):
