@@ -255,3 +255,60 @@ def test_asking_needs_neither_torch_nor_sentence_transformers(bot):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=str(ROOT))
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-2:] == ["False", "False"] and out.stdout.startswith("True ")
+
+
+def copy_of_default_model(encoder, folder, pooling=None):
+    """The default model's directory in ``folder``: its big files linked, its settings copied,
+    the pooling settings changed to ``pooling`` when given."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    source = Path(encoder.path)
+    folder.mkdir(parents=True)
+    for path in source.rglob("*"):
+        target = folder / path.relative_to(source)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif path.stat().st_size > 1_000_000:
+            target.symlink_to(path)
+        else:
+            shutil.copy(path, target)
+    if pooling:
+        config = folder / "1_Pooling" / "config.json"
+        settings = json.loads(config.read_text())
+        settings.update(pooling)
+        config.write_text(json.dumps(settings))
+    return folder
+
+
+def test_a_model_of_another_kind_is_loaded_at_once_and_embeds_on_torch(encoder, tmp_path, fresh_warnings):
+    """A pipeline the numpy path does not reproduce (here: CLS pooling) is loaded with
+    sentence-transformers at once, and its questions are embedded on torch."""
+    from assistant.encoder import Encoder
+
+    assert runtime.plain_pipeline(encoder.path) is not None
+    folder = copy_of_default_model(encoder, tmp_path / "cls", {"pooling_mode_mean_tokens": False,
+                                                               "pooling_mode_cls_token": True})
+    assert runtime.plain_pipeline(folder) is None
+    other = Encoder(str(folder))
+    assert other._model is not None and other.query_graph() is None and other.tokens is None
+    vector = other.encode_queries([QUESTIONS[0]])
+    expected = other.model.encode([QUESTIONS[0]], prompt=other.query_prompt, normalize_embeddings=True)
+    assert np.allclose(vector, expected, atol=1e-6)
+    assert not np.allclose(vector, encoder.encode_queries([QUESTIONS[0]]), atol=1e-3)     # not mean pooling
+
+
+def test_another_local_model_of_the_plain_kind_gets_its_own_graph(encoder, tmp_path, monkeypatch):
+    """Described by its files (no model loaded), its graph exported into the model cache and
+    checked against its torch model; the same vectors as the default model it copies."""
+    from assistant.encoder import MODEL_CACHE_ENV, Encoder
+
+    monkeypatch.setenv(MODEL_CACHE_ENV, str(tmp_path / "cache"))
+    folder = copy_of_default_model(encoder, tmp_path / "mean")
+    other = Encoder(str(folder))
+    assert other._model is None and other.dim == 384 and other.query_prompt == "query: "
+    assert other.query_graph() is not None and other._model is not None       # loaded to export and check
+    assert len(list((tmp_path / "cache" / "onnx").glob("mean-L12-*.onnx"))) == 1
+    vector = other.encode_queries([QUESTIONS[1]])
+    assert np.abs(vector - encoder.encode_queries([QUESTIONS[1]])).max() < 1e-5
