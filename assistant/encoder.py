@@ -27,9 +27,10 @@ DEFAULT_MODEL_CACHE = Path(__file__).resolve().parent.parent / "embeddings" / "m
 MAX_SEQ_LENGTH = 512
 # Batch size for passages: 16 measured fastest of {4, 8, 16, 32, 64} on 2 cores (bench/encoder_bench.py).
 BATCH_SIZE = 16
-# One question is embedded on one torch thread: `ask` embeds it twice side by side, for retrieval
-# and for the reader (pipeline.Assistant.question_vectors), and a short text gains little from a
-# second thread (BENCHMARKS.md section 3, seventeenth session).  Batches use all the threads.
+# One question is embedded on one thread (onnxruntime's session, or torch's when it runs there):
+# `ask` embeds it twice side by side, for retrieval and for the reader
+# (pipeline.Assistant.question_vectors), and a short text gains little from a second thread
+# (BENCHMARKS.md section 3, seventeenth session).  Batches use all the threads.
 QUERY_THREADS = 1
 # Passages, batches (and the span head's pass, span_head.HEAD_THREADS): every core.
 ALL_CORES = max(1, os.cpu_count() or 1)

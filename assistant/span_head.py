@@ -17,8 +17,10 @@ query, key, value and output maps of attention and the two feed-forward maps of 
 merged once into a copy of those six layers (``tuned_layers``): the retrieval encoder keeps the
 untuned ones, and the forward pass costs what it cost before.  One half forward pass per question, over the chosen sentence
 only: about 11 ms on 2 cores for 80 tokens, against 24 ms for all 12 layers (which also read
-worse: BENCHMARKS.md section 3, fifteenth session).  Nothing here can be done at index time:
-the sentence's tokens are read together with the question.
+worse: BENCHMARKS.md section 3, fifteenth session); the pass runs on an onnxruntime graph of
+those tuned layers when it can (``SpanHead.graph``, runtime.py), with the pair tokenized
+without torch (``encode_pair``).  Nothing here can be done at index time: the sentence's
+tokens are read together with the question.
 
 The head always reads with the default model (embeddings/models/, materialized at set-up),
 whatever model the collection was built with: with another model the default one is loaded
@@ -36,8 +38,8 @@ from .encoder import ALL_CORES, torch_threads
 HEAD_PATH = Path(__file__).with_name("span_head.npz")
 LAYERS = (6, 4)             # the hidden states the head reads (after layers 6 and 4), concatenated
 MAX_TOKENS = 512            # e5's limit; a longer pair loses the end of the sentence
-# Torch threads for the half pass: all the cores, since the question's two embeddings (one thread
-# each, side by side) are done by then (BENCHMARKS.md section 3, seventeenth session:
+# Threads for the half pass (onnxruntime's session, or torch's): all the cores, since the
+# question's two embeddings (one thread each, side by side) are done by then (BENCHMARKS.md section 3, seventeenth session:
 # bench/encode_latency.py).
 HEAD_THREADS = ALL_CORES
 # The linear maps of a BERT layer that carry adapters, by their path inside the layer.
