@@ -230,7 +230,8 @@ def test_the_tokenizer_without_torch_gives_the_models_tokens(encoder):
 
 
 def test_the_default_model_and_its_tuned_copy_share_one_tokenizer(bot):
-    assert bot.reader_encoder is not bot.encoder and bot.reader_encoder.tokens is bot.encoder.tokens
+    assert bot.reader_encoder is not bot.encoder and bot.encoder.tokens is not None
+    assert bot.reader_encoder.tokens is bot.encoder.tokens
 
 
 def test_the_word_table_is_a_memory_map_of_the_models_weights(encoder):
