@@ -219,7 +219,8 @@ def test_the_tokenizer_without_torch_gives_the_models_tokens(encoder):
         assert np.array_equal(encoder.tokens.ids(text, encoder.max_seq_length), expected), text[:20]
     sentence = "2023年，延边州共接待国内外游客3000万人次，同比增长80%。"
     for question, second in [("query: 游客人数是多少", sentence), ("query: 游客人数是多少", sentence * 40),
-                              ("query: " + "游客" * 400, sentence * 3), ("query: " + "游客" * 400, sentence * 30)]:
+                              ("query: " + "游客" * 400, sentence * 3), ("query: " + "游客" * 400, sentence * 30),
+                              ("query: " + "游客" * 700, sentence), ("query: " + "游客" * 700, sentence * 40)]:
         try:
             want = hf(question, second, truncation="only_second", max_length=MAX_TOKENS, return_offsets_mapping=True)
         except Exception:  # noqa: BLE001 - as span_head.encode_pair
