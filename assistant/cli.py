@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
@@ -29,14 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("retrieve", help="print the passages that best match a question")
     _common(p)
-    p.add_argument("question")
+    p.add_argument("question", help='the question; "-" answers one question per line of standard input, '
+                                    'the models loaded once (with --json: one JSON object per line)')
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("ask", help="answer a question from the documents")
     _common(p)
-    p.add_argument("question")
+    p.add_argument("question", help='the question; "-" answers one question per line of standard input, '
+                                    'the models loaded once (with --json: one JSON object per line)')
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -129,12 +132,30 @@ def cmd_retrieve(args) -> int:
 
 def cmd_ask(args) -> int:
     bot = _load(args, progress=False)
-    answer = bot.ask(args.question, k=args.k, mode=args.mode)
-    if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+    if args.question != "-":
+        answer = bot.ask(args.question, k=args.k, mode=args.mode)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
         return 0
-    print(format_answer(answer))
-    return 0
+    # One question per line, answered as it comes (a pipe, a file, or typed at a terminal).  Bytes
+    # that are not UTF-8 become U+FFFD rather than stopping the run.
+    lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    interactive = sys.stdin.isatty()
+    first = True
+    while True:
+        if interactive:
+            print("问题> ", end="", file=sys.stderr, flush=True)
+        line = lines.readline()
+        if not line:
+            return 0
+        question = line.strip()
+        if not question:
+            continue
+        answer = bot.ask(question, k=args.k, mode=args.mode)
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(("" if first else "\n") + f"问题：{question}\n" + format_answer(answer), flush=True)
+        first = False
 
 
 def format_answer(answer) -> str:
