@@ -9,10 +9,13 @@ Prints p50 / p95 over the seed test split's questions for each way and round.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Timed on torch, as when it was written: the fallback when onnxruntime is not there (runtime.py).
+os.environ.setdefault("ASSISTANT_RUNTIME", "torch")
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Timed on torch, as when it was written: the fallback when onnxruntime is not there (runtime.py).
+os.environ.setdefault("ASSISTANT_RUNTIME", "torch")
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
