@@ -140,15 +140,15 @@ def plain_pipeline(path: str | Path) -> dict | None:
 
 
 class Tokens:
-    """A model's tokenizer from its ``tokenizer.json`` (the ``tokenizers`` library: what
+    """A model's tokenizer from the text of its ``tokenizer.json`` (the ``tokenizers`` library: what
     transformers' fast tokenizer runs, without importing torch), truncating as
     sentence-transformers and span_head.encode_pair do.  Never reconfigured after loading, so
     threads may share it."""
 
-    def __init__(self, tokenizer_file: Path):
+    def __init__(self, tokenizer_json: str):
         from tokenizers import Tokenizer
 
-        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self.tokenizer = Tokenizer.from_str(tokenizer_json)
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
         self.special_single = self.tokenizer.num_special_tokens_to_add(False)
@@ -198,11 +198,11 @@ _TOKENS: dict[str, Tokens] = {}
 def tokens_for(tokenizer_file: Path) -> Tokens:
     """One Tokens per tokenizer: the default model and its tuned copy (reader_model.py) have the
     same tokenizer.json, loaded once (it takes most of a second)."""
-    data = Path(tokenizer_file).read_bytes()
+    data = Path(tokenizer_file).read_bytes()      # read once: for the key and for the tokenizer
     key = hashlib.sha256(data).hexdigest()
     with _LOCK:
         if key not in _TOKENS:
-            _TOKENS[key] = Tokens(tokenizer_file)
+            _TOKENS[key] = Tokens(data.decode("utf-8"))
         return _TOKENS[key]
 
 
