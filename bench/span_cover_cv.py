@@ -33,29 +33,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 import train_ranker as T  # noqa: E402
 
 from assistant import ranker  # noqa: E402
-from assistant.reader import SPAN_MARGIN  # noqa: E402
+from assistant.reader import SPAN_MARGIN, cover_pick  # noqa: E402
 
 SCORES = ROOT / "bench" / "out" / "span_cover_scores.pkl"
 DRAWS = ("", "a", "b", "c", "d")
 MARGINS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
-
-
-def covered_pick(spans: list[tuple[int, int]], scores: np.ndarray, pick: int, margin: float) -> int:
-    """The cover rule (the same code as reader.cover_pick, kept here so the CV can run
-    before the reader has it): ``pick`` or the shortest candidate holding it and its nearest
-    rival, when the rival (the best candidate not inside the pick) scores within ``margin``."""
-    if margin <= 0:
-        return pick
-    a, b = spans[pick]
-    rivals = [j for j in range(len(spans)) if j != pick and not (a <= spans[j][0] and spans[j][1] <= b)]
-    if not rivals:
-        return pick
-    rival = max(rivals, key=lambda j: scores[j])
-    if scores[pick] - scores[rival] >= margin:
-        return pick
-    lo, hi = min(a, spans[rival][0]), max(b, spans[rival][1])
-    holders = [j for j in range(len(spans)) if spans[j][0] <= lo and hi <= spans[j][1]]
-    return min(holders, key=lambda j: (spans[j][1] - spans[j][0], j)) if holders else pick
 
 
 def out_of_fold(tuning: list[dict], draw: str) -> list[np.ndarray]:
@@ -78,7 +60,7 @@ def table(tuning: list[dict], by_draw: dict[str, list[np.ndarray]]) -> None:
             seeds, f1, contains, lengths, changed = [], [], [], {"seeds": [], "cmrc": []}, 0
             for d, s in zip(tuning, scores):
                 base = T.span_pick(d, s, SPAN_MARGIN)
-                pick = covered_pick(d["spans"], s, base, m)
+                pick = cover_pick(d["spans"], s, base, m)
                 changed += pick != base
                 lengths[d["source"]].append(d["spans"][pick][1] - d["spans"][pick][0])
                 if d["source"] == "seeds":

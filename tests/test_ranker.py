@@ -365,3 +365,45 @@ def test_averaged_span_fits_give_the_mean_decision(monkeypatch):
     bagged, _ = train_ranker.fit_span_ranker(groups)
     assert len(bagged["trees"]) == 3 * len(single["trees"])
     assert not np.allclose(ranker.TreeEnsemble(bagged, names).decision(X), ranker.TreeEnsemble(single, names).decision(X))
+
+
+def test_cover_pick_answers_a_near_tie_with_a_span_holding_both():
+    """cover_pick: a rival within the margin gives the shortest candidate holding both; a clear
+    winner, a rival inside the pick, no such candidate, or a margin of 0 keep the pick."""
+    from assistant.reader import cover_pick
+
+    spans = [(0, 5), (10, 14), (20, 25), (10, 25), (0, 30), (11, 13)]
+    scores = np.array([0.0, 1.0, 0.8, -1.0, -2.0, 0.95])
+    assert cover_pick(spans, scores, 1, margin=0.3) == 3        # (11, 13) lies inside the pick: not a rival
+    assert cover_pick(spans, scores, 1, margin=0.1) == 1        # 0.2 apart: a clear winner
+    assert cover_pick(spans, scores, 1, margin=0.0) == 1
+    assert cover_pick([(10, 14), (20, 25), (0, 30)], np.array([1.0, 0.9, 0.0]), 0, margin=0.3) == 2
+    assert cover_pick([(10, 14), (20, 25)], np.array([1.0, 0.9]), 0, margin=0.3) == 0   # nothing holds both
+    assert cover_pick([(0, 5)], np.array([1.0]), 0, margin=0.3) == 0
+
+
+def test_reader_answers_a_near_tie_of_two_figures_with_a_span_holding_both(bot, monkeypatch):
+    """choose_span: with the span ranker torn between two figures of one sentence, the answer
+    is the shortest candidate holding both (here the sentence); with SPAN_COVER at 0, the
+    ranker's pick alone."""
+    from assistant import reader as R
+    from assistant.lexical import pos_tags
+
+    question = "规划的4座电站装机规模有多大？"
+    sentence = "延边州正在规划推进4座电站，投资规模456亿元，装机660万千瓦，建设周期8年以上。"
+    pos = pos_tags(sentence)
+    candidates = R.span_candidates(question, "quantity", sentence, pos, R.pick_span(question, "quantity", sentence, pos))
+    texts = [sentence[sp.start:sp.end] for sp, _ in candidates]
+    torn = {"456亿元": 5.0, "660万千瓦": 4.8}     # the ranker overrules the rules' 660万千瓦, narrowly
+
+    class Torn:
+        def decision(self, X):
+            return np.array([torn.get(t, -len(t) / 100) for t in texts])
+
+    reader = Reader(bot.index, bot.reader_encoder, span_ranker=Torn())
+    span = reader.choose_span(question, "quantity", sentence, pos)
+    answer = sentence[span.start:span.end]
+    assert answer == sentence.rstrip("。")       # the shortest candidate holding both
+    monkeypatch.setattr(R, "SPAN_COVER", 0.0)
+    span = reader.choose_span(question, "quantity", sentence, pos)
+    assert sentence[span.start:span.end] == "456亿元"
