@@ -41,7 +41,10 @@
    sentence that lists several facts has one vector per clause besides the one that mixes
    them) and the span head's score (span_head.py: the default model reads the question and
    the sentence as one pair, and a fitted head gives each token a start and an end
-   probability), and replaces the pick when it is clearly better (SPAN_MARGIN).  A question
+   probability), and replaces the pick when it is clearly better (SPAN_MARGIN).  When the
+   pick and its best rival score almost alike, the answer is the shortest candidate that
+   holds both (cover_pick, SPAN_COVER): 投资规模456亿元，装机660万千瓦 rather than a guess
+   between the two figures.  A question
    about a photo (…的照片是谁拍的) is answered by the credit line under the chosen caption
    ("金洪石 摄": Reader.credit_of), a question for the reporter or author (…的记者是谁) by the
    byline of the chosen sentence's article ("本报讯（记者 张伟国 代黎黎）": Reader.byline_of), and a
