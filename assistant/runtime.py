@@ -24,6 +24,10 @@ a later process that finds the same checksum uses the graph without torch.  A gr
 does not load, or has no or another checksum and disagrees with torch, is exported again.
 Anything else that goes wrong (onnxruntime missing, an export that fails) warns once and leaves
 that pass on torch.  ``ASSISTANT_RUNTIME=torch`` keeps every pass on torch.
+
+The rankers' tree ensembles (ranker.TreeEnsemble) run here too, on onnxruntime's TreeEnsemble
+operator: ``tree_graph`` writes their graph from the flat arrays, ``tree_session`` checks it
+against the numpy evaluation, which stays the fallback (and runs under the same switch).
 """
 from __future__ import annotations
 
@@ -404,4 +408,116 @@ def try_layer_graph(*args, **kwargs) -> LayerGraph | None:
         return None
     except Exception as error:  # noqa: BLE001 - an export or a session that fails: torch still works
         _warn_once(f"the question's passes stay on torch: {type(error).__name__}: {error}")
+        return None
+
+
+# ---------------------------------------------------------------- tree ensembles
+# The two rankers' trees (ranker.TreeEnsemble) run on onnxruntime's TreeEnsemble operator
+# (ai.onnx.ml opset 5) in float64, the numpy code's arithmetic: about a fifth of its time.  The
+# graph is written here as protobuf bytes, field by field (onnx.proto's numbers), rather than
+# with the onnx package, whose import alone takes most of a second of a cold `assistant ask`;
+# tests/test_runtime.py checks these bytes against onnx.helper's.
+
+TREE_THREADS = 1
+_DOUBLE, _UINT8 = 11, 2                 # TensorProto.DataType
+_INT, _TENSOR, _INTS = 2, 4, 7          # AttributeProto.AttributeType
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _int(field: int, n: int) -> bytes:
+    return _varint(field << 3) + _varint(int(n))
+
+
+def _bytes(field: int, data: bytes | str) -> bytes:
+    data = data.encode() if isinstance(data, str) else data
+    return _varint(field << 3 | 2) + _varint(len(data)) + data
+
+
+def _attribute(name: str, value: int | np.ndarray) -> bytes:
+    """An AttributeProto: an int; a float64 or uint8 array as a tensor; other (non-negative
+    integer) arrays as a packed list of ints."""
+    if isinstance(value, int):
+        return _bytes(1, name) + _int(20, _INT) + _int(3, value)
+    if value.dtype in (np.float64, np.uint8):
+        dtype = _DOUBLE if value.dtype == np.float64 else _UINT8
+        tensor = b"".join(_int(1, d) for d in value.shape) + _int(2, dtype) + _bytes(9, value.tobytes())
+        return _bytes(1, name) + _int(20, _TENSOR) + _bytes(5, tensor)
+    return _bytes(1, name) + _int(20, _INTS) + _bytes(8, b"".join(_varint(int(v)) for v in value))
+
+
+def _tensor_input(name: str, dims: tuple) -> bytes:
+    """A ValueInfoProto of a float64 tensor; a dimension of None is named "rows"."""
+    shape = b"".join(_bytes(1, _bytes(2, "rows") if d is None else _int(1, d)) for d in dims)
+    return _bytes(1, name) + _bytes(2, _bytes(1, _int(1, _DOUBLE) + _bytes(2, shape)))
+
+
+def tree_graph(feature: np.ndarray, threshold: np.ndarray, left: np.ndarray, right: np.ndarray,
+               leaf: np.ndarray, value: np.ndarray, roots: np.ndarray, n_features: int) -> bytes:
+    """The ONNX model (bytes) that sums the leaves each row reaches in every tree: input "X"
+    (rows x n_features, float64), output "Y" (rows x 1).  The arguments are TreeEnsemble's
+    flat arrays (one entry per node of all trees; a row goes to ``left`` when
+    x[feature] <= threshold).  The operator numbers splits and leaves apart, so both are
+    renumbered; a tree that is one leaf becomes a split whose two sides reach it."""
+    inner, leaves = np.flatnonzero(~leaf), np.flatnonzero(leaf)
+    as_split = np.full(len(leaf), -1, dtype=np.int64)
+    as_split[inner] = np.arange(len(inner))
+    as_leaf = np.full(len(leaf), -1, dtype=np.int64)
+    as_leaf[leaves] = np.arange(len(leaves))
+    lone = roots[leaf[roots]]                       # one-leaf trees: their stand-in splits
+    as_split[lone] = len(inner) + np.arange(len(lone))
+    tl, fl = np.append(left[inner], lone), np.append(right[inner], lone)
+
+    def target(child):
+        return np.where(leaf[child], as_leaf[child], as_split[child])
+
+    splits = len(inner) + len(lone)
+    attributes = [
+        ("aggregate_function", 1), ("n_targets", 1), ("post_transform", 0),
+        ("tree_roots", as_split[roots]),
+        ("nodes_featureids", np.append(feature[inner], np.zeros(len(lone), dtype=np.int64))),
+        ("nodes_splits", np.append(threshold[inner], np.zeros(len(lone))).astype(np.float64)),
+        ("nodes_modes", np.zeros(splits, dtype=np.uint8)),        # BRANCH_LEQ
+        ("nodes_truenodeids", target(tl)), ("nodes_trueleafs", leaf[tl].astype(np.int64)),
+        ("nodes_falsenodeids", target(fl)), ("nodes_falseleafs", leaf[fl].astype(np.int64)),
+        ("leaf_targetids", np.zeros(len(leaves), dtype=np.int64)),
+        ("leaf_weights", value[leaves].astype(np.float64)),
+    ]
+    node = _bytes(1, "X") + _bytes(2, "Y") + _bytes(4, "TreeEnsemble") + _bytes(7, "ai.onnx.ml") + \
+        b"".join(_bytes(5, _attribute(name, v)) for name, v in attributes)
+    graph = _bytes(1, node) + _bytes(2, "trees") + _bytes(11, _tensor_input("X", (None, n_features))) + \
+        _bytes(12, _tensor_input("Y", (None, 1)))
+    opsets = _bytes(8, _bytes(1, "ai.onnx.ml") + _int(2, 5)) + _bytes(8, _bytes(1, "") + _int(2, 21))
+    return _int(1, 10) + opsets + _bytes(7, graph)
+
+
+def tree_session(trees, n_features: int):
+    """An onnxruntime session of ``trees`` (ranker.TreeEnsemble), checked against its numpy
+    evaluation on probe rows (each feature set at or beside one of its split values, so that
+    both sides of the splits are taken); None with a warning (once per reason) when onnxruntime
+    is missing or switched off, or the graph fails or disagrees."""
+    if not wanted():
+        return None
+    try:
+        graph = tree_graph(trees.feature, trees.threshold, trees.left, trees.right, trees.leaf, trees.value,
+                           trees.roots, n_features)
+        session = _session(graph, TREE_THREADS)
+        rng = np.random.default_rng(0)
+        splits = trees.threshold[~trees.leaf]
+        probe = rng.choice(splits if splits.size else np.zeros(1), (32, n_features)) + \
+            rng.choice([-1e-9, 0.0, 1e-9, 1.0], (32, n_features))
+        got = session.run(None, {"X": probe})[0][:, 0] + trees.baseline
+        worst = float(np.abs(got - trees.numpy_decision(probe)).max())
+        if not worst <= 1e-9:
+            raise RuntimeUnavailable(f"the graph differs from numpy by {worst:.2g} on a probe row")
+        return session
+    except Exception as error:  # noqa: BLE001 - numpy still evaluates the trees
+        _warn_once(f"the rankers' trees stay on numpy: {type(error).__name__}: {error}")
         return None

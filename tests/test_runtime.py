@@ -253,10 +253,10 @@ def test_asking_needs_neither_torch_nor_sentence_transformers(bot):
 
     assert bot.encoder.query_graph() and bot.reader_encoder.query_graph() and load_head().graph(bot.encoder)
     code = ("import sys; from assistant import Assistant; a = Assistant.load(progress=False).ask('延吉市栽植了多少株乔灌木？'); "
-            "print(a.found, a.text, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+            "print(a.found, a.text, 'torch' in sys.modules, 'sentence_transformers' in sys.modules, 'onnx' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=str(ROOT))
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split()[-2:] == ["False", "False"] and out.stdout.startswith("True ")
+    assert out.stdout.split()[-3:] == ["False", "False", "False"] and out.stdout.startswith("True ")
 
 
 def copy_of_default_model(encoder, folder, pooling=None):
@@ -314,3 +314,104 @@ def test_another_local_model_of_the_plain_kind_gets_its_own_graph(encoder, tmp_p
     assert len(list((tmp_path / "cache" / "onnx").glob("mean-L12-*.onnx"))) == 1
     vector = other.encode_queries([QUESTIONS[1]])
     assert np.abs(vector - encoder.encode_queries([QUESTIONS[1]])).max() < 1e-5
+
+
+# ---------------------------------------------------------------- the rankers' trees
+
+def _small_trees():
+    """Three trees over 3 features: a stump, a two-level tree, and a tree that is one leaf."""
+    from assistant import ranker
+
+    names = ("a", "b", "c")
+    stump = {"value": [0, -1.0, 2.0], "feature": [1, 0, 0], "threshold": [0.5, 0, 0],
+             "left": [1, 0, 0], "right": [2, 0, 0], "leaf": [0, 1, 1]}
+    deeper = {"value": [0, 0, 0.25, -0.5, 4.0], "feature": [0, 2, 0, 0, 0], "threshold": [1.0, -2.0, 0, 0, 0],
+              "left": [1, 3, 0, 0, 0], "right": [2, 4, 0, 0, 0], "leaf": [0, 0, 1, 1, 1]}
+    lone = {"value": [0.125], "feature": [0], "threshold": [0], "left": [0], "right": [0], "leaf": [1]}
+    model = {"features": list(names), "baseline": 0.5, "max_depth": 2, "trees": [stump, deeper, lone]}
+    return ranker.TreeEnsemble(model, names)
+
+
+def test_the_trees_on_onnxruntime_give_numpys_scores(fresh_warnings, monkeypatch):
+    """By hand on small trees (a lone leaf among them), then the shipped rankers on random rows
+    and on rows at their split values: onnxruntime's sums equal numpy's."""
+    from assistant import ranker
+
+    trees = _small_trees()
+    X = np.array([[0.0, 0.0, 0.0], [2.0, 1.0, 0.0], [1.0, 0.5, -2.0], [0.5, 0.7, -3.0]])
+    expected = 0.5 + np.array([-1 + 4.0 + 0.125, 2 + 0.25 + 0.125, -1 - 0.5 + 0.125, 2 - 0.5 + 0.125])
+    assert np.allclose(trees.numpy_decision(X), expected, atol=1e-12)
+    assert trees.session() is not None
+    with monkeypatch.context() as patch:        # once made, decision() does not call numpy
+        patch.setattr(ranker.TreeEnsemble, "numpy_decision", lambda self, X: pytest.fail("numpy used"))
+        assert np.allclose(trees.decision(X), expected, atol=1e-12)
+    rng = np.random.default_rng(7)
+    for path, spans in ((ranker.MODEL_PATH, False), (ranker.SPAN_MODEL_PATH, True)):
+        shipped = ranker.TreeEnsemble(__import__("json").loads(path.read_text()),
+                                      ranker.span_feature_names() if spans else ranker.FEATURES)
+        assert shipped.session() is not None
+        splits = shipped.threshold[~shipped.leaf]
+        for rows in (rng.random((50, shipped.n_features)) * 10, rng.choice(splits, (50, shipped.n_features))):
+            assert np.array_equal(shipped.decision(rows), shipped.numpy_decision(rows))
+
+
+def test_the_tree_graph_is_the_model_onnx_would_write(fresh_warnings):
+    """runtime.tree_graph writes the protobuf by hand (no onnx import when asking): onnx reads
+    it, its checker passes it, and it equals the model onnx.helper builds from the same arrays."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    trees = _small_trees()
+    mine = onnx.ModelProto.FromString(runtime.tree_graph(trees.feature, trees.threshold, trees.left, trees.right,
+                                                         trees.leaf, trees.value, trees.roots, 3))
+    onnx.checker.check_model(mine)
+    attributes = {a.name: helper.get_attribute_value(a) for a in mine.graph.node[0].attribute}
+    assert attributes["tree_roots"] == [0, 1, 3]            # the lone leaf's stand-in split is the last
+    assert attributes["nodes_featureids"] == [1, 0, 2, 0]
+    assert attributes["nodes_trueleafs"] == [1, 0, 1, 1] and attributes["nodes_falseleafs"] == [1, 1, 1, 1]
+    assert numpy_helper.to_array(attributes["leaf_weights"]).tolist() == [-1.0, 2.0, 0.25, -0.5, 4.0, 0.125]
+    node = helper.make_node(
+        "TreeEnsemble", ["X"], ["Y"], domain="ai.onnx.ml", aggregate_function=1, n_targets=1, post_transform=0,
+        **{name: (numpy_helper.from_array(v, name) if isinstance(v, np.ndarray) else v) for name, v in
+           ((a.name, helper.get_attribute_value(a)) for a in mine.graph.node[0].attribute)
+           if name not in ("aggregate_function", "n_targets", "post_transform")})
+    for a in node.attribute:                                 # from_array names its tensor; ours has none
+        if a.HasField("t"):
+            a.t.ClearField("name")
+    graph = helper.make_graph([node], "trees", [helper.make_tensor_value_info("X", TensorProto.DOUBLE, ["rows", 3])],
+                              [helper.make_tensor_value_info("Y", TensorProto.DOUBLE, ["rows", 1])])
+    theirs = helper.make_model(graph, opset_imports=[helper.make_opsetid("ai.onnx.ml", 5), helper.make_opsetid("", 21)])
+    theirs.ir_version = 10
+    assert {a.name for a in mine.graph.node[0].attribute} == {a.name for a in theirs.graph.node[0].attribute}
+    assert sorted(mine.graph.node[0].attribute, key=lambda a: a.name) == \
+        sorted(theirs.graph.node[0].attribute, key=lambda a: a.name)
+    mine.graph.node[0].ClearField("attribute")
+    theirs.graph.node[0].ClearField("attribute")
+    assert mine == theirs
+
+
+def test_the_trees_stay_on_numpy_when_switched_off_missing_or_disagreeing(monkeypatch, fresh_warnings):
+    X = np.array([[0.0, 0.0, 0.0], [2.0, 1.0, 0.0]])
+    monkeypatch.setenv(RUNTIME_ENV, "torch")
+    trees = _small_trees()
+    assert trees.session() is None and trees._session is None          # the switch: nothing made
+    assert np.array_equal(trees.decision(X), trees.numpy_decision(X))
+    monkeypatch.delenv(RUNTIME_ENV)
+    assert trees.session() is not None                                  # read on every call
+
+    def missing():
+        raise runtime.RuntimeUnavailable("onnxruntime cannot be imported (test)")
+    monkeypatch.setattr(runtime, "_onnxruntime", missing)
+    trees = _small_trees()
+    with pytest.warns(UserWarning, match="trees stay on numpy.*cannot be imported"):
+        assert trees.session() is None
+    assert np.array_equal(trees.decision(X), trees.numpy_decision(X))
+    monkeypatch.undo()
+
+    real = runtime.tree_graph
+    monkeypatch.setattr(runtime, "_WARNED", set())
+    monkeypatch.setattr(runtime, "tree_graph", lambda feature, threshold, *rest: real(feature, threshold + 0.3, *rest))
+    trees = _small_trees()
+    with pytest.warns(UserWarning, match="trees stay on numpy.*differs from numpy"):
+        assert trees.session() is None
+    assert np.array_equal(trees.decision(X), trees.numpy_decision(X))
