@@ -415,3 +415,9 @@ def test_the_trees_stay_on_numpy_when_switched_off_missing_or_disagreeing(monkey
     with pytest.warns(UserWarning, match="trees stay on numpy.*differs from numpy"):
         assert trees.session() is None
     assert np.array_equal(trees.decision(X), trees.numpy_decision(X))
+
+
+def test_packed_varints_are_protobufs_varints():
+    values = np.array([0, 1, 127, 128, 300, 16383, 16384, 2**31 - 1, 2**40])
+    assert runtime._packed_varints(values) == b"".join(runtime._varint(int(v)) for v in values)
+    assert runtime._varint(300) == bytes([0xAC, 0x02]) and runtime._packed_varints(np.array([], dtype=np.int64)) == b""
