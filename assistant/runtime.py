@@ -521,8 +521,9 @@ def tree_graph(feature: np.ndarray, threshold: np.ndarray, left: np.ndarray, rig
 def tree_session(trees, n_features: int):
     """An onnxruntime session of ``trees`` (ranker.TreeEnsemble), checked against its numpy
     evaluation on probe rows (each feature set at or beside one of its split values, so that
-    both sides of the splits are taken); None with a warning (once per reason) when onnxruntime
-    is missing or switched off, or the graph fails or disagrees."""
+    both sides of the splits are taken); None when switched off (ASSISTANT_RUNTIME=torch), and
+    None with a warning (once per reason) when onnxruntime is missing or the graph fails or
+    disagrees."""
     if not wanted():
         return None
     try:
