@@ -5,7 +5,7 @@
 
 The reader takes the span ranker's best candidate (SPAN_MARGIN over the rules' pick).  When one
 sentence gives several facts of one kind, the ranker's best and the right one can score almost
-alike.  The cover rule: where the best other candidate that is not inside the pick scores within
+alike.  The cover rule (reader.cover_pick): where the best other candidate that is not inside the pick scores within
 m of it, answer with the shortest candidate that holds both (their clause, two clauses, the
 sentence), if there is one.
 
