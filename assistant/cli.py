@@ -231,6 +231,11 @@ def cmd_model(args) -> int:
         if head is not None:
             graphs.append(head.graph(encoder))
         print(f"onnxruntime graphs ready: {sum(g is not None for g in graphs)} of {len(graphs)}")
+        kept = [g.path for g in graphs if g is not None and g.path is not None]
+        removed = runtime.prune_graphs(kept) if len(kept) == len(graphs) else []
+        if removed:
+            print(f"removed {len(removed)} cached graph(s) that these models do not use, made over "
+                  f"{runtime.STALE_DAYS} days ago: {', '.join(removed)}")
     return 0
 
 

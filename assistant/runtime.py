@@ -52,6 +52,9 @@ RUNTIME_ENV = "ASSISTANT_RUNTIME"
 SUPPORTED = ("bert", "xlm-roberta")
 # A session is used when its output is within this of torch's on the probe texts.
 TOLERANCE = 1e-3
+# The set-up removes the cached graphs it does not use that were made longer ago than this
+# (prune_graphs).
+STALE_DAYS = 7
 PROBES = ("延边朝鲜族自治州位于吉林省东部", "query: 2023年延边州接待国内外游客多少人次？旅游总收入是多少亿元？" * 3)
 WORD_TABLE = "embeddings.word_embeddings.weight"
 # Onnxruntime is imported once.
@@ -216,9 +219,10 @@ class LayerGraph:
     """The hidden states after ``layers`` (concatenated on the last axis) of one unpadded
     sequence, run by onnxruntime; ``run(input_ids)`` is what torch's embeddings and layers give."""
 
-    def __init__(self, session, table: np.ndarray):
+    def __init__(self, session, table: np.ndarray, path: Path | None = None):
         self.session = session
         self.table = table              # the word embeddings (vocabulary x hidden)
+        self.path = path                # its file in the cache (None: held in memory)
 
     def run(self, input_ids: np.ndarray) -> np.ndarray:
         """``input_ids``: (1, tokens) -> (1, tokens, features)."""
@@ -337,7 +341,7 @@ def layer_graph(model_dir: str | Path, model_type: str | None, table: np.ndarray
         graph = None
         if path.is_file():
             try:
-                graph = LayerGraph(_session(str(path), threads), table)
+                graph = LayerGraph(_session(str(path), threads), table, path)
             except Exception as error:  # noqa: BLE001 - a damaged file: made again below
                 _warn_once(f"{path.name} cannot be loaded ({type(error).__name__}); exporting it again")
             else:
@@ -351,7 +355,8 @@ def layer_graph(model_dir: str | Path, model_type: str | None, table: np.ndarray
                         graph = None
         if graph is None:
             model, blocks = torch_parts()
-            graph = LayerGraph(_session(_export_into(model, layers, blocks, folder, path, kind), threads), table)
+            source = _export_into(model, layers, blocks, folder, path, kind)
+            graph = LayerGraph(_session(source, threads), table, path if isinstance(source, str) else None)
             worst = _agrees(graph, tokens, torch_parts, layers)
             if not worst <= TOLERANCE:
                 path.unlink(missing_ok=True)
@@ -396,6 +401,30 @@ def _export_into(model, layers: tuple[int, ...], blocks: list, folder: Path, pat
         if not old.name.startswith(path.name):
             old.unlink(missing_ok=True)
     return str(path)
+
+
+def prune_graphs(keep: list[Path], days: float = STALE_DAYS) -> list[str]:
+    """Remove the cached graphs (and their checksums) beside the graphs in ``keep`` that are
+    not among them and were written more than ``days`` ago; the names removed.  A graph of an
+    older reader adapter or span head, or of a bench script's fold model, is named after what
+    it was made from, so no newer graph replaces it; the set-up (`assistant model`) calls this
+    once it has the graphs it needs.  A graph removed and wanted again is exported again."""
+    import time
+
+    keep = {Path(k).resolve() for k in keep}
+    cutoff = time.time() - days * 86400
+    removed = []
+    for folder in {k.parent for k in keep}:
+        for path in folder.glob("*.onnx"):
+            try:
+                if path.resolve() in keep or path.stat().st_mtime > cutoff:
+                    continue
+                path.unlink()
+                _checksum_path(path).unlink(missing_ok=True)
+            except OSError:             # a read-only cache, or another process got there first
+                continue
+            removed.append(path.name)
+    return sorted(removed)
 
 
 def try_layer_graph(*args, **kwargs) -> LayerGraph | None:

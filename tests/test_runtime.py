@@ -421,3 +421,48 @@ def test_packed_varints_are_protobufs_varints():
     values = np.array([0, 1, 127, 128, 300, 16383, 16384, 2**31 - 1, 2**40])
     assert runtime._packed_varints(values) == b"".join(runtime._varint(int(v)) for v in values)
     assert runtime._varint(300) == bytes([0xAC, 0x02]) and runtime._packed_varints(np.array([], dtype=np.int64)) == b""
+
+
+def test_the_set_up_prunes_cached_graphs_it_does_not_use_once_they_are_old(tmp_path):
+    """prune_graphs: beside the kept graphs, an old unused graph and its checksum go; a recent
+    one, the kept one, and files that are not graphs stay."""
+    import os
+    import time
+
+    folder = tmp_path / "onnx"
+    folder.mkdir()
+    kept, old, recent, other = (folder / f"{n}.onnx" for n in ("kept", "old", "recent", "notes"))
+    for path in (kept, old, recent):
+        path.write_bytes(b"graph")
+        runtime._checksum_path(path).write_text("sum\n")
+    other.with_suffix(".txt").write_text("not a graph")
+    long_ago = time.time() - (runtime.STALE_DAYS + 1) * 86400
+    for path in (kept, old, runtime._checksum_path(old)):
+        os.utime(path, (long_ago, long_ago))
+    assert runtime.prune_graphs([kept]) == ["old.onnx"]
+    assert not old.exists() and not runtime._checksum_path(old).exists()
+    assert kept.exists() and recent.exists() and runtime._checksum_path(recent).exists()
+    assert other.with_suffix(".txt").exists()
+    assert runtime.prune_graphs([kept]) == []
+
+
+def test_the_model_command_keeps_the_graphs_it_uses(bot, capsys):
+    """The set-up's pruning spares the three graphs it reported ready, however old."""
+    import os
+
+    from assistant.cli import main
+
+    graphs = [bot.encoder.query_graph(), bot.reader_encoder.query_graph()]
+    paths = [g.path for g in graphs]
+    assert all(p is not None and p.is_file() for p in paths)
+    long_ago = 1_000_000_000
+    stamps = [(p.stat().st_atime, p.stat().st_mtime) for p in paths]
+    try:
+        for p in paths:
+            os.utime(p, (long_ago, long_ago))
+        assert main(["model"]) == 0
+        assert "onnxruntime graphs ready: 3 of 3" in capsys.readouterr().out
+        assert all(p.is_file() for p in paths)
+    finally:
+        for p, stamp in zip(paths, stamps):
+            os.utime(p, stamp)
