@@ -5,9 +5,9 @@
 
 The reader takes the span ranker's best candidate (SPAN_MARGIN over the rules' pick).  When one
 sentence gives several facts of one kind, the ranker's best and the right one can score almost
-alike.  The cover rule (reader.cover_pick): where the best other candidate that is not inside the pick scores within
-m of it, answer with the shortest candidate that holds both (their clause, two clauses, the
-sentence), if there is one.
+alike.  The cover rule (reader.cover_pick): where the best other candidate that is not inside
+the pick scores within m of it, answer with the shortest candidate that holds both (their
+clause, two clauses, the sentence), if there is one.
 
 Scores come from 5-fold cross-validation on the tuning questions (seed dev split, even CMRC
 questions; each read with the half reader model and the fold span head that did not see it, as
