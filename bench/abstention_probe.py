@@ -10,7 +10,8 @@ the pass ``ask`` already makes for the span:
 
 - ``span_peak``: the head's best start log-probability plus its best end log-probability (a flat
   softmax: no place of the sentence looks like the answer);
-- ``answerability``: a logistic probe on the mean of the sentence tokens' states, fitted on the
+- ``answerability``: a logistic probe on the mean of the sentence tokens' states (and
+  ``answerability_max``, on the mean and the maximum, since the twentieth session), fitted on the
   tuning questions' chosen sentences that hold a gold answer (positive) against the tuning
   questions' best-ranked sentences without one and the seed dev unanswerable questions' chosen
   sentences (negative).
@@ -114,7 +115,9 @@ def read_states(rows: list[dict], label: str) -> None:
     for i, d in enumerate(rows):
         head = H.fold_head(T.fold_of(d["id"]))
         states, _ = head.token_states(d["question"], d["sentence"])
-        d["pooled"] = states.mean(axis=0) if len(states) else np.zeros(head.weight.shape[0], np.float32)
+        zeros = np.zeros(head.weight.shape[0], np.float32)
+        d["pooled"] = states.mean(axis=0) if len(states) else zeros
+        d["pooled_max"] = np.concatenate([d["pooled"], states.max(axis=0) if len(states) else zeros])
         if len(states):
             start, end = head.log_probabilities(states)
             d["span_peak"] = float(start.max() + end.max())
@@ -124,10 +127,10 @@ def read_states(rows: list[dict], label: str) -> None:
             print(f"  {label}: states {i + 1} / {len(rows)} in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def fit_probe(train: list[dict]):
+def fit_probe(train: list[dict], pooling: str = "pooled"):
     from sklearn.linear_model import LogisticRegression
 
-    x = np.stack([d["pooled"] for d in train])
+    x = np.stack([d[pooling] for d in train])
     y = np.array([d["y"] for d in train])
     return LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(x, y)
 
@@ -174,19 +177,25 @@ def main() -> int:
         cache.write_bytes(pickle.dumps((dev, guard, train)))
     # The probe of fold k: fitted on the examples and the unanswerable dev questions of the other folds.
     unanswerable = [dict(d) for d in dev if d["y"] == 0]
-    probes = [fit_probe([d for d in train + unanswerable if T.fold_of(d["id"]) != k]) for k in range(T.N_FOLDS)]
-    for d in dev + guard:
-        d["answerability"] = float(probes[T.fold_of(d["id"])].decision_function(d["pooled"][None])[0])
+    for name, pooling in (("answerability", "pooled"), ("answerability_max", "pooled_max")):
+        probes = [fit_probe([d for d in train + unanswerable if T.fold_of(d["id"]) != k], pooling)
+                  for k in range(T.N_FOLDS)]
+        for d in dev + guard:
+            d[name] = float(probes[T.fold_of(d["id"])].decision_function(d[pooling][None])[0])
+    from sklearn.metrics import roc_auc_score
+
     y = np.array([d["y"] for d in dev])
-    for n in ("span_peak", "answerability"):
-        col = np.array([d[n] for d in dev])
-        print(f"  {n:14s} answerable mean {col[y == 1].mean():.3f}  unanswerable mean {col[y == 0].mean():.3f}"
-              f"  (even CMRC {np.mean([d[n] for d in guard]):.3f})")
+    for n in ("sentence_score", "span_peak", "answerability", "answerability_max"):
+        col = np.array([d["evidence"].get(n, d.get(n)) for d in dev])
+        even = np.mean([d["evidence"].get(n, d.get(n)) for d in guard])
+        print(f"  {n:17s} answerable mean {col[y == 1].mean():.3f}  unanswerable mean {col[y == 0].mean():.3f}"
+              f"  (even CMRC {even:.3f}), ROC AUC {roc_auc_score(y, col):.3f}")
     print(f"\n{int(y.sum())} answerable and {int((1 - y).sum())} unanswerable dev questions, out of fold\n")
     print("| features | abstention | caught | wrong abstention | even CMRC declined | threshold |\n|---|---|---|---|---|---|")
     results = {}
     for label, names in (("the seven (shipped)", C.FEATURES), ("+ span_peak", C.FEATURES + ["span_peak"]),
-                         ("+ answerability", C.FEATURES + ["answerability"])):
+                         ("+ answerability", C.FEATURES + ["answerability"]),
+                         ("+ answerability_max", C.FEATURES + ["answerability_max"])):
         abst, wrong, declined, cut = oof_abstention(dev, guard, names)
         results[label] = abst
         print(f"| {label} | {abst:.3f} | {round(abst * (1 - y).sum())} | {wrong:.3f} | {declined:.3f} | {cut:.3f} |")
