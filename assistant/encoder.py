@@ -116,6 +116,7 @@ class Encoder:
         self._tokens = None
         self._query_graph = None            # runtime.LayerGraph for one question, made on first use
         self._query_graph_tried = False
+        self.graph_cache = None             # where its graph is cached (None: beside the model cache)
         from . import runtime
 
         self.plain = runtime.plain_pipeline(path)
@@ -211,7 +212,8 @@ class Encoder:
                     return model, list(model.encoder.layer)
 
                 self._query_graph = runtime.try_layer_graph(self.path, config.get("model_type"), self.plain["table"],
-                                                            self.tokens, torch_parts, layers, QUERY_THREADS)
+                                                            self.tokens, torch_parts, layers, QUERY_THREADS,
+                                                            cache=self.graph_cache)
         return self._query_graph
 
     def _encode_one(self, text: str) -> np.ndarray:

@@ -16,7 +16,8 @@ torch or sentence-transformers, nor holds their weights (encoder.py loads the to
 for passages, batches, and to export or check a graph).  Passages stay on torch: the index is
 what torch made.
 
-Graphs are cached beside the model (``<model cache>/onnx/``), named by what they were made
+Graphs are cached beside the model (``<model cache>/onnx/``; the bench scripts keep the graphs of
+their fold and half models in ``bench/out/onnx/``), named by what they were made
 from (the model directory's files, the layers, the head's adapters, the two libraries'
 versions), written under a temporary name then renamed.  A new graph is checked against torch on
 two probe texts; when it agrees, the sha256 of its file is written beside it (``.sha256``), and

@@ -85,6 +85,7 @@ class SpanHead:
         self.adapters = {k: (np.asarray(a, np.float32), np.asarray(b, np.float32)) for k, (a, b) in (adapters or {}).items()}
         self._tuned = None
         self._graph, self._graph_tried = None, False     # the layers on onnxruntime (runtime.py)
+        self.graph_cache = None     # where that graph is cached (None: beside the model cache)
         if self.weight.ndim != 2 or self.weight.shape[1] != 2 or self.bias.shape != (2,):
             raise SpanHeadError(f"span head: weights of shape {self.weight.shape} and bias {self.bias.shape}, "
                                 "expected (features, 2) and (2,)")
@@ -159,7 +160,7 @@ class SpanHead:
 
                 self._graph = runtime.try_layer_graph(encoder.path, plain["config"].get("model_type"), plain["table"],
                                                       encoder.tokens, torch_parts, self.layers, HEAD_THREADS,
-                                                      extra="adapters " + digest.hexdigest())
+                                                      extra="adapters " + digest.hexdigest(), cache=self.graph_cache)
         return self._graph
 
     def token_states(self, question: str, sentence: str) -> tuple[np.ndarray, np.ndarray]:

@@ -85,6 +85,8 @@ class HalfModels:
         """Half ``h``'s model (0 or 1), or the untuned default model for ``"base"``."""
         if h not in self._encoders:
             self._encoders[h] = Encoder(DEFAULT_MODEL if h == "base" else str(self.path(h)))
+            if h != "base":
+                self._encoders[h].graph_cache = ROOT / "bench" / "out"    # bench/out/onnx, not the user's cache
         return self._encoders[h]
 
 

@@ -47,6 +47,7 @@ from assistant import ranker  # noqa: E402
 from assistant.span_head import HEAD_PATH, LAYERS, SpanHead, load_head, share_encoder, token_range  # noqa: E402
 
 FOLDS = ROOT / "bench" / "out" / "span_head_folds"
+GRAPHS = ROOT / "bench" / "out"     # the fold heads' graphs go to bench/out/onnx, not into the user's model cache
 # The fold heads trained with --balance (the seventeenth session's candidate), kept apart.
 BALANCED_FOLDS = ROOT / "bench" / "out" / "span_head_folds_balanced"
 EPOCHS = 20
@@ -65,7 +66,9 @@ def fold_head(k: int, folds: Path = FOLDS) -> SpanHead:
     path = folds / f"fold{k}.npz"
     if not path.exists():
         raise SystemExit(f"{path.relative_to(ROOT)} is missing: run python bench/train_span_head.py first")
-    return SpanHead.load(path)
+    head = SpanHead.load(path)
+    head.graph_cache = GRAPHS
+    return head
 
 
 def head_for(question: dict) -> SpanHead:
@@ -139,7 +142,9 @@ def fit(train: list[dict], epochs: int = EPOCHS, seed: int = 0, layers: tuple[in
             (loss / len(batch)).backward()
             opt.step()
     weight = linear.weight.detach().numpy().T.copy()
-    return SpanHead(weight, linear.bias.detach().numpy().copy(), layers=layers)
+    head = SpanHead(weight, linear.bias.detach().numpy().copy(), layers=layers)
+    head.graph_cache = GRAPHS
+    return head
 
 
 RANK = 8                # the adapters' rank
@@ -217,8 +222,10 @@ def tune(train: list[dict], start: SpanHead, epochs: int = TUNE_EPOCHS, seed: in
             (loss / len(batch)).backward()
             opt.step()
     adapters = {key: (m.a.detach().numpy().copy(), m.b.detach().numpy().copy()) for key, m in adapted.items()}
-    return SpanHead(head.weight.detach().numpy().T.copy(), head.bias.detach().numpy().copy(), start.model,
-                    start.layers, adapters)
+    tuned = SpanHead(head.weight.detach().numpy().T.copy(), head.bias.detach().numpy().copy(), start.model,
+                     start.layers, adapters)
+    tuned.graph_cache = GRAPHS
+    return tuned
 
 
 def scores(head: SpanHead, d: dict) -> np.ndarray:

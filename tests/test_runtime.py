@@ -466,3 +466,22 @@ def test_the_model_command_keeps_the_graphs_it_uses(bot, capsys):
     finally:
         for p, stamp in zip(paths, stamps):
             os.utime(p, stamp)
+
+
+def test_a_head_or_encoder_given_its_own_graph_cache_keeps_its_graph_there(encoder, tmp_path, monkeypatch):
+    """The bench scripts' fold heads and half models set ``graph_cache`` so that their graphs
+    stay out of the user's model cache (which the set-up prunes)."""
+    import copy
+
+    from assistant.span_head import SpanHead
+
+    head = SpanHead(np.zeros((384, 2)), np.zeros(2), layers=(2,))
+    head.graph_cache = tmp_path
+    graph = head.graph(encoder)
+    assert graph is not None and graph.path.parent == tmp_path / "onnx" and graph.path.is_file()
+    caches = []
+    monkeypatch.setattr(runtime, "try_layer_graph", lambda *a, **k: caches.append(k.get("cache")))
+    other = copy.copy(encoder)
+    other._query_graph_tried, other.graph_cache = False, tmp_path / "elsewhere"
+    other.query_graph()
+    assert caches == [tmp_path / "elsewhere"]
