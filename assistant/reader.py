@@ -670,36 +670,41 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
     heads = [h for h in _question_heads(question) if h in sentence]
     if not heads:
         return []
-    head = max(heads, key=len)
+    # The longest; of two as long, the later: the noun phrase's head is its last noun (朝药|项目 -> 项目).
+    head = max(reversed(heads), key=len)
     tokens = _tokens_with_offsets(pos)
     spans: list[tuple[int, int]] = []
     token_ends = {t[1] for t in tokens}
     for occurrence in re.finditer(re.escape(head), sentence):
         if occurrence.end() not in token_ends:
             continue        # "药" of 华康药业 is not the noun 药
-        start = occurrence.start()
+        name_end, end = occurrence.start(), occurrence.end()     # the name's words; the candidate, with its noun
+        etc = re.search(r"等等?$", sentence[:name_end])
+        if etc and etc.start() in token_ends:
+            name_end = end = etc.start()    # "敦化泽源新能源电子|等|项目": the name, without 等 and the noun
+        start = name_end
         for t_start, t_end, word, flag in reversed(tokens):
             if t_start < start < t_end:
                 start = t_start         # "满|河村": the noun's own token may hold the name's start
                 continue
             if t_end > start:
                 continue
-            if t_end < start or occurrence.start() - t_start > 15:
+            if t_end < start or name_end - t_start > 15:
                 break
             if flag.startswith(_NAME_TOKEN) or word in "()（）—-·" or flag == "m" and word.isdigit() or \
                     flag == "m" and _NOT_A_COUNT.search(word) or _PLACE_PIECE.fullmatch(word):
                 start = t_start         # jieba's pieces of a name: 双日/m|峰口岸, 东盛|涌镇/v|平安|村
             else:
                 break
-        while start < occurrence.start() and sentence[start] in "，。；、：:！？,.;!? 　（(":
+        while start < name_end and sentence[start] in "，。；、：:！？,.;!? 　（(":
             start += 1
         # A name does not begin with a verbal noun ("加快|建设|东山口岸" -> 东山口岸).
         for t_start, t_end, word, flag in tokens:
-            if t_start == start and flag == "vn" and t_end < occurrence.start():
+            if t_start == start and flag == "vn" and t_end < name_end:
                 start = t_end
                 break
-        if start < occurrence.start():
-            spans.append((start, occurrence.end()))
+        if start < name_end:
+            spans.append((start, end))
     if kind == "list":
         # Items joined by 、 和 及 与 make one answer.
         merged: list[tuple[int, int]] = []

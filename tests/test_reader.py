@@ -746,3 +746,12 @@ def test_hui_is_counted_like_ci():
     sentence = ("敦化市政数局作为牵头部门抓总，多部门联动，协同推进改革工作，多次组织召开工作推进会议，拆分整合事项流程，"
                 "开展业务培训20余次，实现57项主题服务常态化运行，积极推进从受理、办理到办结的全过程跟踪，做到责任清晰、过程可控、结果可溯。")
     assert _span("为了推进“高效办成一件事”，敦化给工作人员做了多少回业务培训？", sentence) == "20余次"
+
+
+def test_a_name_before_etc_and_the_head_noun():
+    """"X等项目": X is the name asked for, without 等 and the noun; the head noun is the phrase's
+    last noun (哪个药业项目: 项目, not 药业)."""
+    assert _span("在清河有序推进的光伏发电项目是哪个？",
+                 "新区2个项目完成备案，清河阳光光伏发电等项目有序推进。") == "清河阳光光伏发电"
+    assert _span("为推动数字化转型，北山稳步实施了哪个药业项目？",
+                 "为推动数字化转型，北山药业智能工厂建设等项目稳步实施。") == "北山药业智能工厂建设"
