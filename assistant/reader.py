@@ -1036,11 +1036,18 @@ def _ends_a_word(text: str, end: int) -> bool:
     return True
 
 
+# Square and cubic units hold a length unit (平方公里, m²): they do not give a length.
+_AREA_OR_VOLUME = re.compile(r"(?:平方|立方)(?:公里|千米|厘米|米)|[㎡㎥]|(?:km|cm|m)[²³]")
+
+
 def _has_unit(text: str, unit: str) -> bool:
     if unit in ("年", "月", "日"):
         # A counted year, month or day: "2023年", "三月", not "近年来", "月底".
         return re.search(rf"[0-9０-９〇零一二三四五六七八九十两] ?(?:多|余)?个?{unit}", text) is not None
-    return any(u in text for u in MEASURE_UNITS.get(unit, (unit,)))
+    units = MEASURE_UNITS.get(unit, (unit,))
+    if units is MEASURE_LENGTH:
+        text = _AREA_OR_VOLUME.sub(" ", text)
+    return any(u in text for u in units)
 
 
 _ASKED_TIME_UNIT = [(re.compile(r"哪一?年|何年|年份"), "年"), (re.compile(r"哪一?天|几号|什么日期|几月几日"), "日"),

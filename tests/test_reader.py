@@ -755,3 +755,16 @@ def test_a_name_before_etc_and_the_head_noun():
                  "新区2个项目完成备案，清河阳光光伏发电等项目有序推进。") == "清河阳光光伏发电"
     assert _span("为推动数字化转型，北山稳步实施了哪个药业项目？",
                  "为推动数字化转型，北山药业智能工厂建设等项目稳步实施。") == "北山药业智能工厂建设"
+
+
+def test_an_area_does_not_give_a_length():
+    """平方公里 holds 公里, m² holds m: a length asked is not answered by an area or a volume."""
+    from assistant.lexical import pos_tags
+    from assistant.reader import unit_missing
+
+    area = "全市森林面积2450平方公里，水库库容3000万立方米。"
+    assert unit_missing("这条江的全长是多少公里？", "quantity", area, pos_tags(area))
+    assert unit_missing("大坝有多高？", "quantity", area, pos_tags(area))
+    assert not unit_missing("全市森林面积是多少平方公里？", "quantity", area, pos_tags(area))
+    both = "大桥全长2.5公里，桥面面积4万平方米。"
+    assert not unit_missing("大桥全长多少公里？", "quantity", both, pos_tags(both))
