@@ -1,0 +1,54 @@
+"""Does a softer passage coverage (reader.soft_coverage) help the abstention model?
+
+    python bench/soft_coverage_cv.py        # about 3 minutes on 2 cores
+
+The abstention model (calibrate_reader.py's logistic and threshold rule) is fitted out of fold on
+the seed dev split, as in abstention_probe.py (every feature of a dev question read by the fold
+sentence ranker and the half reader model that did not see it; the threshold under the 5% cap
+and the guard of the even CMRC questions), with the seven shipped features, with
+``soft_coverage`` added, and with it in place of ``passage_coverage``.  The rule that judges it
+is in BENCHMARKS.md section 3 (twentieth session).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import abstention_probe as P  # noqa: E402
+import calibrate_reader as C  # noqa: E402
+
+from assistant import Assistant  # noqa: E402
+
+
+def main() -> int:
+    from sklearn.metrics import roc_auc_score
+
+    started = time.perf_counter()
+    dev = P.dev_rows(Assistant.load(progress=False))
+    guard = P.guard_rows()
+    print(f"{len(dev)} dev and {len(guard)} even CMRC questions read in {time.perf_counter() - started:.0f} s\n")
+    y = np.array([d["y"] for d in dev])
+    for name in ("passage_coverage", "soft_coverage"):
+        col = np.array([d["evidence"][name] for d in dev])
+        even = np.mean([d["evidence"][name] for d in guard])
+        print(f"  {name:16s} answerable mean {col[y == 1].mean():.3f}  unanswerable mean {col[y == 0].mean():.3f}"
+              f"  (even CMRC {even:.3f}), ROC AUC on dev {roc_auc_score(y, col):.3f}")
+    print(f"\n{int(y.sum())} answerable and {int((1 - y).sum())} unanswerable dev questions, out of fold\n")
+    print("| features | abstention | caught | wrong abstention | even CMRC declined | threshold |\n|---|---|---|---|---|---|")
+    replaced = ["soft_coverage" if n == "passage_coverage" else n for n in C.FEATURES]
+    for label, names in (("the seven (shipped)", C.FEATURES), ("+ soft_coverage", C.FEATURES + ["soft_coverage"]),
+                         ("soft_coverage for passage_coverage", replaced)):
+        abst, wrong, declined, cut = P.oof_abstention(dev, guard, names)
+        print(f"| {label} | {abst:.3f} | {round(abst * (1 - y).sum())} | {wrong:.3f} | {declined:.3f} | {cut:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
