@@ -1559,7 +1559,7 @@ def soft_coverage(words: list[str], weights: np.ndarray, text: str) -> float:
     credit = []
     for word in words:
         pairs = [word[i:i + 2] for i in range(len(word) - 1)]
-        credit.append(1.0 if word in text else sum(p in text for p in pairs) / len(pairs) if pairs else 0.0)
+        credit.append(1.0 if word in text else (sum(p in text for p in pairs) / len(pairs) if pairs else 0.0))
     return float(np.dot(weights, credit) / total)
 
 
