@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import abstention_probe as P  # noqa: E402
 import calibrate_reader as C  # noqa: E402
 import train_ranker as T  # noqa: E402
-from train_span_head import RANK, LowRankDelta  # noqa: E402
+from train_span_head import adapted_layers, hidden_states  # noqa: E402
 
 EPOCHS = 2
 BATCH = 16
@@ -46,27 +46,16 @@ OUT = ROOT / "bench" / "out" / "pair_classifier"
 
 def train_classifier(rows: list[dict], epochs: int = EPOCHS, seed: int = 0) -> dict:
     """Adapters and head trained on ``rows`` (question, sentence, y); returns their numbers."""
-    import copy
-
     import torch
-    from torch.nn.utils import parametrize
 
     from assistant.encoder import DEFAULT_MODEL
-    from assistant.span_head import ADAPTED, LAYERS, _encoder, encode_pair
+    from assistant.span_head import LAYERS, _encoder, encode_pair
 
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     encoder = _encoder(DEFAULT_MODEL)
     model = encoder.model[0].auto_model
-    layers = [copy.deepcopy(layer) for layer in model.encoder.layer[:max(LAYERS)]]
-    adapted = {}
-    for i, layer in enumerate(layers):
-        for p in layer.parameters():
-            p.requires_grad_(False)
-        for path in ADAPTED:
-            linear = layer.get_submodule(path)
-            adapted[f"{i}.{path}"] = delta = LowRankDelta(*linear.weight.shape, RANK, generator)
-            parametrize.register_parametrization(linear, "weight", delta)
+    layers, adapted = adapted_layers(model, max(LAYERS), generator)
     width = model.config.hidden_size * len(LAYERS)
     head = torch.nn.Linear(width, 1)
     with torch.no_grad():
@@ -91,11 +80,7 @@ def train_classifier(rows: list[dict], epochs: int = EPOCHS, seed: int = 0) -> d
                 ids, keep = inputs[i]
                 if not keep:
                     continue
-                with torch.no_grad():
-                    hidden = [model.embeddings(input_ids=ids)]
-                for layer in layers:
-                    out = layer(hidden[-1])
-                    hidden.append(out[0] if isinstance(out, tuple) else out)
+                hidden = hidden_states(model, layers, ids)
                 pooled = torch.cat([hidden[k][0, keep] for k in LAYERS], dim=-1).mean(dim=0)
                 logit = head(pooled)[0]
                 target = torch.tensor(float(y[i]))

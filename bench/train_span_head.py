@@ -166,23 +166,16 @@ class LowRankDelta(torch.nn.Module):
         return weight + self.b @ self.a
 
 
-def tune(train: list[dict], start: SpanHead, epochs: int = TUNE_EPOCHS, seed: int = 0,
-         weights: np.ndarray | None = None) -> SpanHead:
-    """The head with low-rank adapters on the layers it reads, trained jointly from ``start`` (a
-    head fitted on the frozen states) on the examples' target tokens (each example's loss times
-    its weight, when given); the model's own layers are not touched (the adapters go on copies)."""
+def adapted_layers(model, last: int, generator) -> tuple[list, dict]:
+    """Frozen copies of the first ``last`` layers of ``model`` with a trainable LowRankDelta on each
+    of ADAPTED's maps (the model's own layers are not touched); the adapters by "<layer>.<path>"."""
     import copy
 
     from torch.nn.utils import parametrize
 
-    from assistant.span_head import ADAPTED, _encoder, encode_pair
+    from assistant.span_head import ADAPTED
 
-    weights = np.ones(len(train)) if weights is None else weights
-    torch.manual_seed(seed)
-    generator = torch.Generator().manual_seed(seed)
-    encoder = _encoder(start.model)
-    model = encoder.model[0].auto_model
-    layers = [copy.deepcopy(layer) for layer in model.encoder.layer[:max(start.layers)]]
+    layers = [copy.deepcopy(layer) for layer in model.encoder.layer[:last]]
     adapted = {}
     for i, layer in enumerate(layers):
         for p in layer.parameters():
@@ -191,6 +184,33 @@ def tune(train: list[dict], start: SpanHead, epochs: int = TUNE_EPOCHS, seed: in
             linear = layer.get_submodule(path)
             adapted[f"{i}.{path}"] = delta = LowRankDelta(*linear.weight.shape, RANK, generator)
             parametrize.register_parametrization(linear, "weight", delta)
+    return layers, adapted
+
+
+def hidden_states(model, layers: list, ids) -> list:
+    """The states after the model's embeddings (no gradient through them) and after each of
+    ``layers``, for one unpadded sequence."""
+    with torch.no_grad():
+        hidden = [model.embeddings(input_ids=ids)]
+    for layer in layers:
+        out = layer(hidden[-1])
+        hidden.append(out[0] if isinstance(out, tuple) else out)
+    return hidden
+
+
+def tune(train: list[dict], start: SpanHead, epochs: int = TUNE_EPOCHS, seed: int = 0,
+         weights: np.ndarray | None = None) -> SpanHead:
+    """The head with low-rank adapters on the layers it reads, trained jointly from ``start`` (a
+    head fitted on the frozen states) on the examples' target tokens (each example's loss times
+    its weight, when given); the model's own layers are not touched (the adapters go on copies)."""
+    from assistant.span_head import _encoder, encode_pair
+
+    weights = np.ones(len(train)) if weights is None else weights
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
+    encoder = _encoder(start.model)
+    model = encoder.model[0].auto_model
+    layers, adapted = adapted_layers(model, max(start.layers), generator)
     head = torch.nn.Linear(start.weight.shape[0], 2)
     with torch.no_grad():
         head.weight.copy_(torch.from_numpy(start.weight.T))
@@ -210,11 +230,7 @@ def tune(train: list[dict], start: SpanHead, epochs: int = TUNE_EPOCHS, seed: in
             loss = 0.0
             for i in batch:
                 ids, keep = inputs[i]
-                with torch.no_grad():
-                    hidden = [model.embeddings(input_ids=ids)]
-                for layer in layers:
-                    out = layer(hidden[-1])
-                    hidden.append(out[0] if isinstance(out, tuple) else out)
+                hidden = hidden_states(model, layers, ids)
                 logits = head(torch.cat([hidden[k][0, keep] for k in start.layers], dim=-1))
                 s, e = train[i]["target"]
                 loss = loss - float(weights[i]) * (torch.log_softmax(logits[:, 0], 0)[s] + torch.log_softmax(logits[:, 1], 0)[e])
