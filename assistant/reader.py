@@ -1549,20 +1549,6 @@ class ScoredSentence:
     context: float = 0.0    # bigram overlap of the previous sentence and this one together
 
 
-def soft_coverage(words: list[str], weights: np.ndarray, text: str) -> float:
-    """The weighted share of ``words`` in ``text`` (lower-cased), a word the text does not hold
-    counting by the share of its character bigrams it holds: a paraphrase often keeps characters
-    of the words it replaces (分散的饮用水源 / 分散式水源)."""
-    total = float(weights.sum())
-    if total <= 0:
-        return 0.0
-    credit = []
-    for word in words:
-        pairs = [word[i:i + 2] for i in range(len(word) - 1)]
-        credit.append(1.0 if word in text else (sum(p in text for p in pairs) / len(pairs) if pairs else 0.0))
-    return float(np.dot(weights, credit) / total)
-
-
 class Reader:
     """Picks the answer sentence among the top passages and the span inside it."""
 
@@ -1748,7 +1734,6 @@ class Reader:
             "cosine": best.cosine,
             "sentence_coverage": best.coverage,
             "passage_coverage": float(sum(w for word, w in zip(words, weights) if word in context) / total),
-            "soft_coverage": soft_coverage(words, weights, context),
             "fit": best.fit,
             "unknown_words": float(sum(w for w, d in zip(weights, df) if d == 0) / total),
             "subject_unknown": float(self.subject_unknown(question)),

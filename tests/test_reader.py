@@ -768,16 +768,3 @@ def test_an_area_does_not_give_a_length():
     assert not unit_missing("全市森林面积是多少平方公里？", "quantity", area, pos_tags(area))
     both = "大桥全长2.5公里，桥面面积4万平方米。"
     assert not unit_missing("大桥全长多少公里？", "quantity", both, pos_tags(both))
-
-
-def test_soft_coverage_gives_a_paraphrased_word_the_share_of_its_bigrams():
-    import numpy as np
-
-    from assistant.reader import soft_coverage
-
-    words, weights = ["饮用水源", "保护", "三甲"], np.array([2.0, 1.0, 1.0])
-    text = "225处分散式水源已全部完成保护范围划定工作。"
-    # 饮用水源: one of its three bigrams (水源) is there; 保护 in full; 三甲 not at all.
-    assert soft_coverage(words, weights, text) == pytest.approx((2.0 / 3 + 1.0) / 4.0)
-    assert soft_coverage(["水"], np.array([1.0]), text) == 1.0 and soft_coverage(["火"], np.array([1.0]), text) == 0.0
-    assert soft_coverage([], np.zeros(0), text) == 0.0
