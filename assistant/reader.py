@@ -7,7 +7,8 @@
    question asks for stands where the question points (span_fit).  The sentence ranker
    (ranker.py: gradient-boosted trees over these signals and a few more, among them the
    question's words found in the sentence together with its article's lead sentence, which
-   names the subject the sentence leaves unsaid; trained by bench/train_ranker.py) turns them
+   names the subject the sentence leaves unsaid, and its words found through a synonym of
+   同义词词林 (thesaurus.py: 累计 for 一共); trained by bench/train_ranker.py) turns them
    into the probability that the sentence holds the answer;
    the most probable sentence is the evidence.  Without the ranker file the weighted sum
        W_COS * cos + W_LEX * words + W_BIGRAM * bigrams + W_CONTEXT * context
