@@ -66,6 +66,15 @@ def ways_in_turn(bot, questions: list[str], ways: dict, rounds: int) -> None:
             print(f"round {round_ + 1}, {name}: {timed_asks(bot, questions)}", flush=True)
 
 
+def ways_in_both_orders(bot, questions: list[str], ways: dict, rounds: int) -> None:
+    """ways_in_turn for two ways, once with each of them first in every round (a way asked second
+    in a round may find the caches warmer)."""
+    names = list(ways)
+    for order in (names, names[::-1]):
+        print(f"# {order[0]} first in each round", flush=True)
+        ways_in_turn(bot, questions, {name: ways[name] for name in order}, rounds)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("other", help="another span head file (.npz)")

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from span_head_latency import ways_in_turn, with_graphs  # noqa: E402
+from span_head_latency import ways_in_both_orders, with_graphs  # noqa: E402
 
 from assistant import thesaurus  # noqa: E402
 
@@ -37,9 +37,8 @@ def main() -> int:
         thesaurus.found_in = found_in if way == "thesaurus" else (lambda word, text: word in text)
 
     try:
-        for order in (("without", "thesaurus"), ("thesaurus", "without")):
-            print(f"# {order[0]} first in each round", flush=True)
-            ways_in_turn(bot, questions, {name: (lambda n=name: use(n)) for name in order}, args.rounds)
+        ways_in_both_orders(bot, questions, {name: (lambda n=name: use(n)) for name in ("without", "thesaurus")},
+                            args.rounds)
     finally:
         thesaurus.found_in = found_in
     return 0

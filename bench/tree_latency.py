@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from span_head_latency import ways_in_turn, with_graphs  # noqa: E402
+from span_head_latency import ways_in_both_orders, with_graphs  # noqa: E402
 
 from assistant import ranker  # noqa: E402
 
@@ -36,9 +36,8 @@ def main() -> int:
         ranker.TreeEnsemble.decision = onnx_decision if engine == "onnxruntime" else ranker.TreeEnsemble.numpy_decision
 
     try:
-        for order in (("numpy", "onnxruntime"), ("onnxruntime", "numpy")):
-            print(f"# {order[0]} first in each round", flush=True)
-            ways_in_turn(bot, questions, {name: (lambda n=name: use(n)) for name in order}, args.rounds)
+        ways_in_both_orders(bot, questions, {name: (lambda n=name: use(n)) for name in ("numpy", "onnxruntime")},
+                            args.rounds)
     finally:
         ranker.TreeEnsemble.decision = onnx_decision
     return 0
