@@ -1,7 +1,7 @@
 """Do near misses made from answerable questions teach the abstention model more?
 
     python bench/pair_rerank_cv.py          # first: its fold sentence rankers (bench/out/pair_rerank)
-    python bench/masked_negatives_cv.py     # about 15 minutes on 2 cores
+    python bench/masked_negatives_cv.py     # about 3 minutes on 2 cores (--recollect after a change)
 
 An answerable question becomes a near miss when the sentences that give its answer are taken
 away: the reader then chooses among the other sentences of the passages (the subset's figure,

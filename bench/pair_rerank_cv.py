@@ -1,7 +1,10 @@
 """Does the pair classifier choose better between the sentence ranker's closest sentences?
 
     python bench/pair_classifier_cv.py     # first: the five fold pair classifiers (bench/out/pair_classifier)
-    python bench/pair_rerank_cv.py         # about 15 minutes on 2 cores
+    python bench/pair_rerank_cv.py         # about 5 minutes on 2 cores
+
+(The questions' readings are cached in bench/out/pair_rerank/read.pkl: delete it after a change
+of the features or the indexes.)
 
 Every tuning question (seed dev answerable, even CMRC) is read by models that did not see it:
 a sentence ranker fitted like the shipped one (train_ranker.fit) without the question's fold of
@@ -38,7 +41,7 @@ OUT = ROOT / "bench" / "out" / "pair_rerank"
 SETTINGS = [(k, w) for k in (2, 3) for w in (0.5, 1.0, 2.0)]
 
 
-def tuning_examples() -> tuple[list[dict], dict]:
+def tuning_examples() -> list[dict]:
     """train_ranker's sentence examples of the tuning questions, each with its question and the
     text of every candidate sentence."""
     import encoder_halves
@@ -67,12 +70,14 @@ def fold_rankers(data: list[dict]) -> list:
     models = []
     for k in range(T.N_FOLDS):
         path = OUT / f"rank_fold{k}.json"
-        if not path.exists():
+        model = ranker.load_ranker(str(path)) if path.exists() else None
+        if model is None:       # missing, or fitted on other features than the code's
             started = time.perf_counter()
-            model, _ = T.fit([d for d in data if d["y"].any() and T.fold_of(d["id"]) != k])
-            T.write(model, path)
+            fitted, _ = T.fit([d for d in data if d["y"].any() and T.fold_of(d["id"]) != k])
+            T.write(fitted, path)
+            model = ranker.load_ranker(str(path))
             print(f"  fold ranker {k + 1} / {T.N_FOLDS} in {time.perf_counter() - started:.0f} s", flush=True)
-        models.append(ranker.load_ranker(str(path)))
+        models.append(model)
     return models
 
 
