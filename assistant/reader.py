@@ -1174,7 +1174,10 @@ _UNIT_PART = re.compile(r"^[0-9０-９.．]+\s*")
 # Measures of an economy that a figure can be of; a figure of one does not answer for another
 # (利润总额 asked, 工业总产值 said).  Each group's words name the same measure.
 _MEASURES = tuple(re.compile(p) for p in (
-    r"利润|盈利", r"税金|税收|纳税|缴税", r"产值", r"增加值", r"营业收入|营收|销售收入|销售额", r"投资"))
+    r"利润|盈利", r"税金|税收|纳税|缴税", r"产值", r"增加值", r"营业收入|营收|销售收入|销售额", r"投资",
+    # the headline measures of a statistical bulletin (统计公报)
+    r"地区生产总值|GDP", r"社会消费品零售总额|零售额", r"消费价格|价格指数|CPI|物价", r"进出口|外贸|出口|进口",
+    r"可支配收入"))
 
 
 # Sectors of an economy, told apart the same way (规模以上服务业企业 asked, 规模以上工业企业 said).

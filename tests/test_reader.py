@@ -768,3 +768,16 @@ def test_an_area_does_not_give_a_length():
     assert not unit_missing("全市森林面积是多少平方公里？", "quantity", area, pos_tags(area))
     both = "大桥全长2.5公里，桥面面积4万平方米。"
     assert not unit_missing("大桥全长多少公里？", "quantity", both, pos_tags(both))
+
+
+def test_the_statistical_bulletins_measures_are_told_apart():
+    """The price index is not retail sales, nor GDP exports; the same measure in other words
+    (CPI for 消费价格) is no conflict."""
+    from assistant.reader import qualifier_conflicts
+
+    sales = "全年社会消费品零售总额预计增长4%，消费创新指数居全省第一。"
+    assert qualifier_conflicts("全州居民消费价格指数上涨了多少？", sales) == [("消费价格", "社会消费品零售总额")]
+    assert qualifier_conflicts("全州社会消费品零售总额增长了多少？", sales) == []
+    prices = "全年居民消费价格上涨1.2%，地区生产总值增长5.5%。"
+    assert qualifier_conflicts("全州CPI上涨了多少？", prices) == []
+    assert qualifier_conflicts("全州进出口总额增长了多少？", prices) == [("进出口", "地区生产总值、消费价格")]
