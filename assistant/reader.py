@@ -67,9 +67,9 @@
    names no place is about its article title's place; 全州 does not answer for one of its
    cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值 or 投资 for 利润, nor 零售总额 for
    消费价格: another economic measure, nor 工业 for 服务业: another sector, nor a total for
-   增长了多少: a sentence with no word of change), which the reply then names.  (evidence() also reports a proper name of the
-   question missing from the passage and the asked noun missing from the sentence; they are
-   not weighed: see bench/calibrate_reader.py.)  A quantity question whose answer span holds
+   增长了多少: a sentence with no word of change), which the reply then names.  (evidence()
+   also reports a proper name of the question missing from the passage and the asked noun
+   missing from the sentence; they are not weighed: see bench/calibrate_reader.py.)  A quantity question whose answer span holds
    no number or rank (锚定…的目标定位 for 目标是多少; 全省首位 counts), and a when-question whose
    span holds no mark of time (TIME_MARK), are declined too.
 """

@@ -771,8 +771,8 @@ def test_an_area_does_not_give_a_length():
 
 
 def test_the_statistical_bulletins_measures_are_told_apart():
-    """The price index is not retail sales, nor GDP exports; the same measure in other words
-    (CPI for 消费价格) is no conflict."""
+    """A figure of retail sales does not answer for the price index, nor GDP or prices for foreign
+    trade; the same measure in other words (CPI for 消费价格) is no conflict."""
     from assistant.reader import qualifier_conflicts
 
     sales = "全年社会消费品零售总额预计增长4%，消费创新指数居全省第一。"
