@@ -436,7 +436,7 @@ def weight_cv(sentences: list[dict], spans: list[dict]) -> None:
 # without each group against the ranker with every feature.  (The topic features, topic_focus /
 # topic_coverage and their gaps, were the group before; their run is bench/results/topic_cv.log.)
 FEATURE_GROUPS = (
-    ("the thesaurus (syn_coverage)", ("syn_coverage", "syn_coverage_gap")),
+    ("the word vectors (vec_coverage)", ("vec_coverage", "vec_coverage_gap")),
 )
 
 
