@@ -218,10 +218,6 @@ def cmd_model(args) -> int:
     reader = reader_model_name(DEFAULT_MODEL)
     if reader != DEFAULT_MODEL:
         print(f"reader model ready: {resolve_model_path(reader)}")
-    from . import word_vectors
-
-    vectors = word_vectors.materialize()
-    print(f"word vectors ready: {vectors}" if vectors else "word vectors not available: words match only themselves")
     from . import runtime
 
     if runtime.wanted():        # export the question's graphs now rather than on the first question

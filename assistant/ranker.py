@@ -73,8 +73,6 @@ FEATURES = (
     "topic_coverage_gap",
     "syn_coverage",         # coverage of the question's words, a word also found through a synonym (thesaurus.py)
     "syn_coverage_gap",
-    "vec_coverage",         # the same, a word also matched by its word vector's best cosine (word_vectors.py)
-    "vec_coverage_gap",
 )
 
 
@@ -113,8 +111,7 @@ def focus(words: list[str], title: str, sentence: str) -> float:
 
 def sentence_features(question: str, kind: str, scored: list, texts: list[str], neighbours: list[tuple],
                       titles: list[str] | None = None, topics: list[str] | None = None,
-                      topic_coverage: list[float] | None = None, synonym_coverage: list[float] | None = None,
-                      vector_coverage: list[float] | None = None) -> np.ndarray:
+                      topic_coverage: list[float] | None = None, synonym_coverage: list[float] | None = None) -> np.ndarray:
     """One row of FEATURES per candidate.
 
     ``scored``: the reader's ScoredSentence list; ``texts``: their sentences; ``neighbours``:
@@ -122,8 +119,7 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
     per candidate, the title of its passage; ``topics``: the title and the article's lead
     sentence (Index.lead_sentence); ``topic_coverage``: the reader's coverage of the question's
     words by the lead and the sentence together; ``synonym_coverage``: the reader's coverage of the
-    question's words by the sentence, a word also found through a synonym; ``vector_coverage``:
-    the same, a word matched by the best cosine of its word vector.  A sentence that leaves its subject unsaid
+    question's words by the sentence, a word also found through a synonym.  A sentence that leaves its subject unsaid
     (体长可达76公分。) finds it in the lead (长齿锯犁鳗，为…的一种。)."""
     from . import reader as R
 
@@ -148,7 +144,6 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
     topical = np.array([focus(words, topic, t.lower()) for topic, t in zip(topics, texts)])
     covered = np.array(topic_coverage if topic_coverage is not None else [s.coverage for s in scored], dtype=float)
     synonymous = np.array(synonym_coverage if synonym_coverage is not None else [s.coverage for s in scored], dtype=float)
-    vectored = np.array(vector_coverage if vector_coverage is not None else [s.coverage for s in scored], dtype=float)
     rows = []
     for i, (s, text, (next_text, previous_cosine)) in enumerate(zip(scored, texts, neighbours)):
         left_share = right_share = 0.0
@@ -170,7 +165,7 @@ def sentence_features(question: str, kind: str, scored: list, texts: list[str], 
             *kind_row, float(cosine_rank[i]),
             order[i], order[i] - order.max(), focused[i], focused[i] - focused.max(),
             topical[i], topical[i] - topical.max(), covered[i], covered[i] - covered.max(),
-            synonymous[i], synonymous[i] - synonymous.max(), vectored[i], vectored[i] - vectored.max(),
+            synonymous[i], synonymous[i] - synonymous.max(),
         ])
     return np.array(rows, dtype=np.float64)
 

@@ -82,7 +82,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import ranker, thesaurus, word_vectors
+from . import ranker, thesaurus
 from .chunking import clause_around
 from .index import Index
 from .lexical import STOPWORDS, tokenize
@@ -1643,21 +1643,6 @@ class Reader:
         found = thesaurus.found_in if synonyms else (lambda word, text: word in text)
         return float(sum(w for word, w in zip(words, weights) if found(word, text)) / total)
 
-    @staticmethod
-    def vector_coverage(words: list[str], weights: np.ndarray, text: str, tokens: list[str]) -> float:
-        """The idf-weighted mean of each word's best match in ``text`` (word_vectors.py: 1 when it
-        stands there, else the best cosine with one of the text's jieba ``tokens``, "word/flag");
-        the plain coverage when the word vectors are not available."""
-        total = float(weights.sum())
-        if total <= 0:
-            return 0.0
-        text = text.lower()
-        table = word_vectors.vectors()
-        if table is None:
-            return float(sum(w for word, w in zip(words, weights) if word in text) / total)
-        matches = table.best_matches(words, text, [t.rsplit("/", 1)[0].lower() for t in tokens])
-        return float(matches @ weights / total)
-
     def score_sentences(self, question: str, passages: list[Passage], query_vector: np.ndarray | None,
                         kind: str) -> list[ScoredSentence]:
         """Every sentence of the passages, best first: ordered by the sentence ranker's
@@ -1680,7 +1665,6 @@ class Reader:
         photo_question = kind == "person" and PHOTO_QUESTION.search(question) is not None
         q_bigrams = question_bigrams(question)
         scored, texts, neighbours, topics, topic_coverage, synonym_coverage = [], [], [], [], [], []
-        vector_coverage = []
         for rank, passage in enumerate(passages):
             rows = list(table.rows_of_chunk(passage.chunk_id))
             if not rows:
@@ -1715,11 +1699,10 @@ class Reader:
                 topics.append(topic)
                 topic_coverage.append(self.coverage(words, weights, f"{topic}\n{sentence}") if words else 0.0)
                 synonym_coverage.append(self.coverage(words, weights, sentence, synonyms=True) if words else 0.0)
-                vector_coverage.append(self.vector_coverage(words, weights, sentence, table.pos[row]) if words else 0.0)
                 neighbours.append((sentences[i + 1] if i + 1 < len(rows) else "", float(cos[i - 1]) if i else None))
         titles = [passages[s.passage].title for s in scored]
         return scored, ranker.sentence_features(question, kind, scored, texts, neighbours, titles, topics, topic_coverage,
-                                                synonym_coverage, vector_coverage)
+                                                synonym_coverage)
 
     def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
         """Years, numbers, titles and quoted terms of the question that the passage's article

@@ -434,9 +434,11 @@ def weight_cv(sentences: list[dict], spans: list[dict]) -> None:
 
 # Sentence features added by later sessions, as (name, columns): --feature-cv compares the ranker
 # without each group against the ranker with every feature.  (The topic features, topic_focus /
-# topic_coverage and their gaps, were the group before; their run is bench/results/topic_cv.log.)
+# topic_coverage and their gaps, were the group before; their run is bench/results/topic_cv.log.
+# Word-vector coverage, vec_coverage and its gap, was tried after the thesaurus and not kept; its
+# run is bench/results/vector_cv.log.)
 FEATURE_GROUPS = (
-    ("the word vectors (vec_coverage)", ("vec_coverage", "vec_coverage_gap")),
+    ("the thesaurus (syn_coverage)", ("syn_coverage", "syn_coverage_gap")),
 )
 
 

