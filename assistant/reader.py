@@ -137,15 +137,16 @@ SPAN_COVER = 0.3
 # refitted 2026-12-05, fourteenth session, with the reader's tuned encoder and the rankers
 # retrained on it; refitted 2026-12-06, twentieth session, after an area no longer gave a length;
 # refitted 2026-12-06, twenty-first session, with the rankers retrained on the thesaurus features,
-# and again after the statistical bulletin's measures joined the measure conflict)
-# on the 385 dev questions (283 answerable, 102 unanswerable), each read with a
+# and again after the statistical bulletin's measures joined the measure conflict; refitted
+# 2026-12-06, twenty-second session, with 108 new dev questions and the rankers retrained on them)
+# on the 493 dev questions (362 answerable, 131 unanswerable), each read with a
 # sentence ranker trained without it (cross-fitting, see bench/train_ranker.py) and with the
 # reader model tuned without it (bench/encoder_halves.py).
-CONFIDENCE_WEIGHTS = {"passage_coverage": 0.781, "missing_key_terms": -1.315, "unit_missing": -2.243,
-                      "role_missing": -1.457, "sentence_score": 1.098, "conflict": -2.042,
-                      "subject_unknown": -1.256}
-CONFIDENCE_BIAS = -0.677
-ABSTAIN_BELOW = 0.532
+CONFIDENCE_WEIGHTS = {"passage_coverage": 0.535, "missing_key_terms": -1.172, "unit_missing": -2.244,
+                      "role_missing": -1.362, "sentence_score": 1.056, "conflict": -1.863,
+                      "subject_unknown": -1.226}
+CONFIDENCE_BIAS = -0.505
+ABSTAIN_BELOW = 0.541
 
 # ---------------------------------------------------------------- question types
 
