@@ -396,6 +396,21 @@ def test_a_counter_before_a_word_is_not_taken_for_a_unit():
     assert not unit_missing("延边州有多少个人参产品获得了认证？", "quantity", sentence, pos_tags(sentence))
 
 
+def test_a_demonstrative_ji_asks_no_unit_and_ge_counts_any_thing():
+    from assistant.lexical import pos_tags
+    from assistant.reader import asked_unit, unit_missing
+
+    # 这几年 is "these years", not "how many years": the question asks a percentage.
+    assert asked_unit("这几年延吉的空气质量优良率一直保持在百分之多少以上？", "quantity") == ""
+    assert asked_unit("近几年延边新增了几家企业？", "quantity") == "家"
+    assert asked_unit("延边这几年建了几座电站？", "quantity") == "座"
+    # 个 is the general counter: 多少个排水口 is answered by 12处, not by a count of people.
+    drains = "对光进沟等12处排水出口实施雨污分流、改造和清淤。"
+    assert not unit_missing("延吉给多少个排水口做了雨污分流？", "quantity", drains, pos_tags(drains))
+    staff = "共抽调工作人员12名。"
+    assert unit_missing("共抽调了多少个部门？", "quantity", staff, pos_tags(staff))
+
+
 @pytest.mark.parametrize("question", ["黄河的全长是多少公里？", "京沪高铁全长多少公里？"])
 def test_a_question_that_shares_only_its_unit_with_the_documents_is_declined(bot, question):
     # The seeds give 122公里 of sewers: the unit says what kind of answer, not what about.
