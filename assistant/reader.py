@@ -233,8 +233,10 @@ class Span:
     kind: str
 
 
-# A 几 after these asks nothing: 这几年, 那几天, 近几个月, 十几个, 好几家.
-_NOT_ASKING = "这那近十好"
+def _asks_nothing(question: str, m: re.Match) -> bool:
+    """A match of 几 that asks nothing: after a demonstrative or a number (这几年, 那几天,
+    近几个月, 十几个, 好几家)."""
+    return m.group().startswith("几") and m.start() > 0 and question[m.start() - 1] in "这那近十好"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -248,7 +250,7 @@ def question_type(question: str) -> str:
     for kind, pattern in QUESTION_TYPES:
         for m in pattern.finditer(question):
             if kind == "quantity":
-                if m.group().startswith("几") and m.start() > 0 and question[m.start() - 1] in _NOT_ASKING:
+                if _asks_nothing(question, m):
                     continue                     # 那几年, 近几天, 十几个: no question
                 if names is None:                # jieba's proper names of three or more characters
                     names = [(s, e) for s, e in _pos_spans(pos_tags(question), ("ns", "nr", "nt", "nz")) if e - s > 2]
@@ -1022,10 +1024,8 @@ MEASURE_UNITS = {
 def _asked_unit(question: str) -> str:
     """The unit a quantity question names: 多少天 -> 天, 几家 -> 家; or the measure it asks for
     by name (多少钱, 总投资是多少 -> <money>, 面积有多大 -> <area>), unless a rate is asked
-    (产值增长了多少, 收入涨了多少)."""
-    # 这几年, 那几天, 十几个: no question (as in question_type).
-    m = next((m for m in _ASKED_UNIT.finditer(question)
-              if not (m.group().startswith("几") and m.start() > 0 and question[m.start() - 1] in _NOT_ASKING)), None)
+    (产值增长了多少, 收入涨了多少).  A 几 that asks nothing (这几年…百分之多少) names no unit."""
+    m = next((m for m in _ASKED_UNIT.finditer(question) if not _asks_nothing(question, m)), None)
     if m:
         if m.group(1) == "钱":
             return "<money>"
