@@ -1,6 +1,9 @@
 """Which of the abstention model's signals carry over to questions they were not drawn from?
 
     python bench/feature_transfer.py        # about 4 minutes on 2 cores
+    python bench/feature_transfer.py --oof-drop sentence_score
+                                            # the abstention rule's out-of-fold table over all
+                                            # the dev questions, with and without that signal
 
 The hand-made signals of the abstention model (missing_key_terms, unit_missing, role_missing,
 conflict, subject_unknown) were each written after reading failures of the 385 older dev
@@ -15,6 +18,7 @@ it, and no held-out question is read.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -50,9 +54,30 @@ def transfer(old: list[dict], new: list[dict], guard: list[dict], names: list[st
             int(np.sum(p[y == 0] < cut)), int(np.sum(p[y == 1] < cut)), cut)
 
 
+def oof_drop(dev: list[dict], guard: list[dict], name: str) -> None:
+    """The out-of-fold abstention over every dev question (abstention_probe.oof_abstention: fold
+    k's model fitted on the other folds, one threshold by the shipped rule), with and without
+    ``name``."""
+    y = np.array([d["y"] for d in dev])
+    print(f"{int(y.sum())} answerable and {int((1 - y).sum())} unanswerable dev questions, out of fold\n")
+    print("| features | abstention | caught | wrong abstention | even CMRC declined | threshold |\n"
+          "|---|---|---|---|---|---|")
+    for label, names in (("the seven (shipped)", C.FEATURES),
+                         (f"without {name}", [n for n in C.FEATURES if n != name])):
+        abst, wrong, declined, cut = P.oof_abstention(dev, guard, names)
+        print(f"| {label} | {abst:.3f} | {round(abst * (1 - y).sum())} | {wrong:.3f} | {declined:.3f} | {cut:.3f} |",
+              flush=True)
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--oof-drop", choices=C.FEATURES, help="print the out-of-fold table without this signal")
+    args = parser.parse_args()
     dev = P.dev_rows(Assistant.load(progress=False))
     guard = P.guard_rows()
+    if args.oof_drop:
+        oof_drop(dev, guard, args.oof_drop)
+        return 0
     old = [d for d in dev if int(d["id"][1:]) < NEW_FROM]
     new = [d for d in dev if int(d["id"][1:]) >= NEW_FROM]
     n_old, n_new = (sum(d["y"] == 0 for d in old), sum(d["y"] == 1 for d in old)), \
