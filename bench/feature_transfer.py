@@ -4,6 +4,8 @@
     python bench/feature_transfer.py --oof-drop sentence_score
                                             # the abstention rule's out-of-fold table over all
                                             # the dev questions, with and without that signal
+    python bench/feature_transfer.py --oof-add subset_missing      # ... with an evidence
+                                            # feature (Reader.evidence) added
 
 The hand-made signals of the abstention model (missing_key_terms, unit_missing, role_missing,
 conflict, subject_unknown) were each written after reading failures of the 385 older dev
@@ -54,16 +56,15 @@ def transfer(old: list[dict], new: list[dict], guard: list[dict], names: list[st
             int(np.sum(p[y == 0] < cut)), int(np.sum(p[y == 1] < cut)), cut)
 
 
-def oof_drop(dev: list[dict], guard: list[dict], name: str) -> None:
+def oof_table(dev: list[dict], guard: list[dict], variant: tuple[str, list[str]]) -> None:
     """The out-of-fold abstention over every dev question (abstention_probe.oof_abstention: fold
-    k's model fitted on the other folds, one threshold by the shipped rule), with and without
-    ``name``."""
+    k's model fitted on the other folds, one threshold by the shipped rule), with the shipped
+    signals and with ``variant`` (label, signals)."""
     y = np.array([d["y"] for d in dev])
     print(f"{int(y.sum())} answerable and {int((1 - y).sum())} unanswerable dev questions, out of fold\n")
     print("| features | abstention | caught | wrong abstention | even CMRC declined | threshold |\n"
           "|---|---|---|---|---|---|")
-    for label, names in (("the seven (shipped)", C.FEATURES),
-                         (f"without {name}", [n for n in C.FEATURES if n != name])):
+    for label, names in (("the seven (shipped)", C.FEATURES), variant):
         abst, wrong, declined, cut = P.oof_abstention(dev, guard, names)
         print(f"| {label} | {abst:.3f} | {round(abst * (1 - y).sum())} | {wrong:.3f} | {declined:.3f} | {cut:.3f} |",
               flush=True)
@@ -72,11 +73,15 @@ def oof_drop(dev: list[dict], guard: list[dict], name: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--oof-drop", choices=C.FEATURES, help="print the out-of-fold table without this signal")
+    parser.add_argument("--oof-add", help="print the out-of-fold table with this evidence feature added")
     args = parser.parse_args()
     dev = P.dev_rows(Assistant.load(progress=False))
     guard = P.guard_rows()
     if args.oof_drop:
-        oof_drop(dev, guard, args.oof_drop)
+        oof_table(dev, guard, (f"without {args.oof_drop}", [n for n in C.FEATURES if n != args.oof_drop]))
+        return 0
+    if args.oof_add:
+        oof_table(dev, guard, (f"+ {args.oof_add}", C.FEATURES + [args.oof_add]))
         return 0
     old = [d for d in dev if int(d["id"][1:]) < NEW_FROM]
     new = [d for d in dev if int(d["id"][1:]) >= NEW_FROM]

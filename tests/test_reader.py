@@ -796,3 +796,15 @@ def test_the_statistical_bulletins_measures_are_told_apart():
     prices = "全年居民消费价格上涨1.2%，地区生产总值增长5.5%。"
     assert qualifier_conflicts("全州CPI上涨了多少？", prices) == []
     assert qualifier_conflicts("全州进出口总额增长了多少？", prices) == [("进出口", "地区生产总值、消费价格")]
+
+
+def test_a_part_of_a_whole_the_sentence_does_not_name():
+    from assistant.reader import subset_missing, subset_part
+
+    assert subset_part("汪清县累计培育的558名高素质农民中，有多少人是种黑木耳的？") == ["黑木", "木耳", "黑木耳"]
+    assert subset_part("龙井市选派的驻村干部中有多少名担任驻村第一书记？")[:1] == ["担任"]   # 驻村: the whole says it
+    assert subset_part("延边州有多少家医院？") == []                                         # no partitive
+    whole = "常态化开展人才培训，累计培育高素质农民558人、新型农业经营主体带头人125人。"
+    assert subset_missing("汪清县累计培育的558名高素质农民中，有多少人是种黑木耳的？", whole)
+    counties = "延边州8个县(市)全部被纳入我省人参生产保护区,其中5个县(市)被纳入核心区。"
+    assert not subset_missing("延边州被纳入人参生产保护区的县(市)中，有几个被纳入了核心区？", counties)
