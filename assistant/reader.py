@@ -63,14 +63,15 @@
    missing from the passage's article, the asked unit missing from the sentence's numbers
    (多少亩, 哪一年, or a measure asked by name: 总投资 -> money, 面积 -> area), the asked role
    missing from it (…的院长是谁), the part of a whole the question asks about missing from it
-   (558名高素质农民中，有多少人是种黑木耳的: subset_missing), and a conflict: the sentence names another phase, quarter,
-   year or place than the one asked (一期 asked, 二期 said: qualifier_conflict; a sentence that
-   names no place is about its article title's place; 全州 does not answer for one of its
-   cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值 or 投资 for 利润, nor 零售总额 for
-   消费价格: another economic measure, nor 工业 for 服务业: another sector, nor a total for
-   增长了多少: a sentence with no word of change), which the reply then names.  (evidence()
-   also reports a proper name of the question missing from the passage and the asked noun
-   missing from the sentence; they are not weighed: see bench/calibrate_reader.py.)  A quantity question whose answer span holds
+   (558名高素质农民中，有多少人是种黑木耳的: subset_missing), and a conflict: the sentence names
+   another phase, quarter, year or place than the one asked (一期 asked, 二期 said:
+   qualifier_conflict; a sentence that names no place is about its article title's place; 全州
+   does not answer for one of its cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值
+   or 投资 for 利润, nor 零售总额 for 消费价格: another economic measure, nor 工业 for 服务业:
+   another sector, nor a total for 增长了多少: a sentence with no word of change), which the
+   reply then names.  (evidence() also reports a proper name of the question missing from the
+   passage and the asked noun missing from the sentence; they are not weighed: see
+   bench/calibrate_reader.py.)  A quantity question whose answer span holds
    no number or rank (锚定…的目标定位 for 目标是多少; 全省首位 counts), and a when-question whose
    span holds no mark of time (TIME_MARK), are declined too.
 """
@@ -1326,12 +1327,12 @@ def head_missing(question: str, kind: str, sentence: str) -> bool:
 
 
 _PARTITIVES = ("中", "里", "之中", "当中", "其中")
-_FILLERS = {"有", "是", "的", "了", "在", "分别", "一共", "共", "总共"}
+_FILLERS = {"分别", "一共", "总共"}
 
 
 def subset_part(question: str) -> list[str]:
     """The words of the part a question asks about when it first names a whole (558名高素质农民
-    中，有多少人是种黑木耳的 -> 种, 黑木耳; 案件中，涉及大气污染的有多少件 -> 涉及, 大气污染): the
+    中，有多少人是种黑木耳的 -> 黑木耳 and its pieces; 案件中，涉及大气污染的有多少件 -> 涉及, 大气污染): the
     content words of two or more characters after its last partitive (中, 里, 其中) before the
     question word, less the question word, units, fillers and words the whole already says.
     [] without a partitive."""
