@@ -1332,10 +1332,10 @@ _FILLERS = {"分别", "一共", "总共"}
 
 def subset_part(question: str) -> list[str]:
     """The words of the part a question asks about when it first names a whole (558名高素质农民
-    中，有多少人是种黑木耳的 -> 黑木耳 and its pieces; 案件中，涉及大气污染的有多少件 -> 涉及, 大气污染): the
-    content words of two or more characters after its last partitive (中, 里, 其中) before the
-    question word, less the question word, units, fillers and words the whole already says.
-    [] without a partitive."""
+    中，有多少人是种黑木耳的 -> 黑木耳; 案件中，涉及大气污染的有多少件 -> 涉及, 大气污染; each with the
+    pieces jieba's search mode cuts it into): the content words of two or more characters after
+    its last partitive (中, 里, 其中) before the question word, less the question word, units,
+    fillers and words the whole already says.  [] without a partitive."""
     from .lexical import pos_tags
 
     m = WH_WORDS.search(question)

@@ -16,7 +16,7 @@ fold k (LambdaRank is quick), and reads the scores of fold k's span head
 (bench/out/span_head_folds/, bench/train_span_head.py).  The reader's tuned encoder is cross-fitted too: each question
 is embedded, and its candidate sentences read, with the half model tuned without it
 (bench/encoder_halves.py).  The abstention model stays as shipped: it was itself fitted on
-cross-fitted sentence scores (bench/calibrate_reader.py), with seven weights.
+cross-fitted sentence scores (bench/calibrate_reader.py), with the weights of CONFIDENCE_WEIGHTS.
 
 A refit alone moves a few questions (the fold span rankers are fitted on the features of the
 code as it is, and a code change moves them), so a change is judged with --fixed-spans: the

@@ -191,8 +191,8 @@ def main() -> int:
     print("| abstention model | abstention (102) | caught | wrong abstention (283) | even CMRC declined | threshold |")
     print("|---|---|---|---|---|---|")
     for label, fit, train_on in (
-            ("(0) seven features, logistic, dev alone (shipped procedure)", logistic(C.FEATURES), dev_only),
-            ("(A) seven features, logistic, dev + masked + even CMRC", logistic(C.FEATURES), lambda d: True),
+            ("(0) the shipped features, logistic, dev alone (shipped procedure)", logistic(C.FEATURES), dev_only),
+            ("(A) the shipped features, logistic, dev + masked + even CMRC", logistic(C.FEATURES), lambda d: True),
             (f"(B) all {len(every)} features, boosted trees, dev + masked + even CMRC", boosted(every), lambda d: True)):
         abst, caught, wrong, declined, cut = out_of_fold(rows, fit, train_on)
         print(f"| {label} | {abst:.3f} | {caught} | {wrong:.3f} | {declined:.3f} | {cut:.3f} |")

