@@ -56,15 +56,15 @@ def transfer(old: list[dict], new: list[dict], guard: list[dict], names: list[st
             int(np.sum(p[y == 0] < cut)), int(np.sum(p[y == 1] < cut)), cut)
 
 
-def oof_table(dev: list[dict], guard: list[dict], variant: tuple[str, list[str]]) -> None:
+def oof_table(dev: list[dict], guard: list[dict], *variants: tuple[str, list[str]]) -> None:
     """The out-of-fold abstention over every dev question (abstention_probe.oof_abstention: fold
     k's model fitted on the other folds, one threshold by the shipped rule), with the shipped
-    signals and with ``variant`` (label, signals)."""
+    signals and with each of ``variants`` (label, signals)."""
     y = np.array([d["y"] for d in dev])
     print(f"{int(y.sum())} answerable and {int((1 - y).sum())} unanswerable dev questions, out of fold\n")
     print("| features | abstention | caught | wrong abstention | even CMRC declined | threshold |\n"
           "|---|---|---|---|---|---|")
-    for label, names in (("the shipped features", C.FEATURES), variant):
+    for label, names in (("the shipped features", C.FEATURES), *variants):
         abst, wrong, declined, cut = P.oof_abstention(dev, guard, names)
         print(f"| {label} | {abst:.3f} | {round(abst * (1 - y).sum())} | {wrong:.3f} | {declined:.3f} | {cut:.3f} |",
               flush=True)
@@ -73,7 +73,8 @@ def oof_table(dev: list[dict], guard: list[dict], variant: tuple[str, list[str]]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--oof-drop", choices=C.FEATURES, help="print the out-of-fold table without this signal")
-    parser.add_argument("--oof-add", help="print the out-of-fold table with this evidence feature added")
+    parser.add_argument("--oof-add", action="append", default=[],
+                        help="print the out-of-fold table with this evidence feature added (repeatable: one row each)")
     args = parser.parse_args()
     dev = P.dev_rows(Assistant.load(progress=False))
     guard = P.guard_rows()
@@ -81,7 +82,7 @@ def main() -> int:
         oof_table(dev, guard, (f"without {args.oof_drop}", [n for n in C.FEATURES if n != args.oof_drop]))
         return 0
     if args.oof_add:
-        oof_table(dev, guard, (f"+ {args.oof_add}", C.FEATURES + [args.oof_add]))
+        oof_table(dev, guard, *[(f"+ {name}", C.FEATURES + [name]) for name in args.oof_add])
         return 0
     old = [d for d in dev if int(d["id"][1:]) < NEW_FROM]
     new = [d for d in dev if int(d["id"][1:]) >= NEW_FROM]
