@@ -1,5 +1,6 @@
 """The evaluation sets: every gold string stands verbatim in its seed document, and the fresh
-held-out set (eval/seeds_qa_fresh.jsonl) does not repeat a question of the big one."""
+held-out set (eval/seeds_qa_fresh.jsonl) and the judging pool (eval/seeds_qa_judge.jsonl) do not
+repeat a question of the big one."""
 import json
 import re
 from pathlib import Path
@@ -14,13 +15,13 @@ def _load(name):
     return [json.loads(line) for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["seeds_qa.jsonl", "seeds_qa_fresh.jsonl"])
+@pytest.mark.parametrize("name", ["seeds_qa.jsonl", "seeds_qa_fresh.jsonl", "seeds_qa_judge.jsonl"])
 def test_gold_strings_stand_in_their_documents(name):
     texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (ROOT / "seeds").glob("*.txt")}
     rows = _load(name)
     assert len({r["id"] for r in rows}) == len(rows)
     for r in rows:
-        assert r["type"] in TYPES and r["split"] in ("dev", "test"), r["id"]
+        assert r["type"] in TYPES and r["split"] in ("dev", "test", "judge"), r["id"]
         if r["answerable"]:
             assert r["answers"] and r["answers"][0] == r["answer"] and r["source"] in texts, r["id"]
             for gold in r["answers"]:
@@ -34,6 +35,16 @@ def test_fresh_set_is_held_out_and_new():
     assert all(r["split"] == "test" for r in fresh)
     assert not {r["question"] for r in fresh} & {r["question"] for r in big}
     assert sum(not r["answerable"] for r in fresh) >= 0.1 * len(fresh)
+
+
+def test_judging_pool_is_apart_from_the_other_sets():
+    """No pool question repeats another set's, none is in another split, and at least 10 % are
+    unanswerable (eval/README.md)."""
+    pool = _load("seeds_qa_judge.jsonl")
+    others = _load("seeds_qa.jsonl") + _load("seeds_qa_fresh.jsonl")
+    assert pool and all(r["split"] == "judge" and r["id"].startswith("j") for r in pool)
+    assert not {r["question"] for r in pool} & {r["question"] for r in others}
+    assert sum(not r["answerable"] for r in pool) >= 0.1 * len(pool)
 
 
 def test_error_stages_names_the_stage_that_lost_a_question(bot):
