@@ -808,3 +808,20 @@ def test_a_part_of_a_whole_the_sentence_does_not_name():
     assert subset_missing("汪清县累计培育的558名高素质农民中，有多少人是种黑木耳的？", whole)
     counties = "延边州8个县(市)全部被纳入我省人参生产保护区,其中5个县(市)被纳入核心区。"
     assert not subset_missing("延边州被纳入人参生产保护区的县(市)中，有几个被纳入了核心区？", counties)
+
+
+def test_one_item_of_an_enumeration_that_has_one_figure_in_all():
+    from assistant.reader import item_of_total
+
+    trees = "累计栽植海棠、京梅、造型松、金达莱花等各类乔灌木8000余株，铺设草坪2万余平方米。"
+    assert item_of_total("延吉一共栽植了多少株金达莱花？", "quantity", trees)
+    assert not item_of_total("延吉栽植的各类乔灌木有多少株？", "quantity", trees)          # the whole asked
+    assert not item_of_total("延吉栽植了哪些乔灌木？", "list", trees)                        # not a quantity
+    stations = "正在规划推进敦化塔拉河、汪清前河、安图大沙河3座电站，装机660万千瓦。"
+    assert item_of_total("安图大沙河电站装机容量是多少？", "quantity", stations)            # closed by a count
+    every = "建设人参、梅花鹿、赤芍等北方道地药材标准化示范基地10个以上。"
+    assert not item_of_total("像人参、梅花鹿、赤芍这样的药材，计划建多少个示范基地？", "quantity", every)
+    own = "在乡镇实施产业项目1个、基础设施项目4个。"                                        # each item its figure
+    assert not item_of_total("在乡镇搞了几个基础设施项目？", "quantity", own)
+    split = "敦化、安图、和龙分别增长5%、6%和7%等。"
+    assert not item_of_total("安图增长了多少？", "quantity", split)
