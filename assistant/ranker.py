@@ -182,7 +182,7 @@ def span_feature_names() -> tuple[str, ...]:
         "digits", "book_title", "quote", "enumeration", "verb_share", "noun_share",
         "first_noun", "first_verb", "last_noun", "last_verb", "asked_unit_present", "asks_definition",
         "left_match", "right_match", "clause_overlap", "clause_overlap_gap", "near_overlap", "clause_numbers",
-        "clause_cosine", "clause_cosine_gap", "neural_span", "neural_span_gap", "clause_idf", "clause_idf_gap")
+        "clause_cosine", "clause_cosine_gap", "neural_span", "neural_span_gap")
 
 
 _BETWEEN = set(" ，,、“”\"《》（）()")
@@ -254,28 +254,12 @@ def context_matches(question: str, sentence: str, start: int, end: int) -> tuple
             sum(n in before + " " + after for n in numbers) / max(len(numbers), 1))
 
 
-def clause_idf(word_weights: dict[str, float], sentence: str, start: int, end: int) -> float:
-    """The idf-weighted share of the question's words (``word_weights``: Reader.word_weights)
-    found in the span's clause outside the span: asked 装机规模有多大 of 投资规模456亿元，装机660万千瓦,
-    装机 (rare) weighs more than 规模 (common), where character pairs count alike."""
-    total = sum(word_weights.values())
-    if not total:
-        return 0.0
-    s = sentence.lower()
-    cs = max((m.end() for m in _CLAUSE_END.finditer(s, 0, start)), default=0)
-    m = _CLAUSE_END.search(s, end)
-    rest = s[cs:start] + "|" + s[end:max(m.start() if m else len(s), end)]
-    return sum(w for word, w in word_weights.items() if word in rest) / total
-
-
 def span_features(question: str, kind: str, sentence: str, pos: list[str], candidates: list,
-                  clause_cosine: np.ndarray | None = None, neural: np.ndarray | None = None,
-                  word_weights: dict[str, float] | None = None) -> np.ndarray:
+                  clause_cosine: np.ndarray | None = None, neural: np.ndarray | None = None) -> np.ndarray:
     """One row of span_feature_names() per (Span, tags) candidate of reader.span_candidates.
     ``clause_cosine``: the question's cosine with each candidate's clause (Reader.clause_cosines;
     zeros when the question has no vector).  ``neural``: the span head's score of each candidate
-    (span_head.py; zeros when not given).  ``word_weights``: the question's words and their idf
-    (Reader.word_weights), for clause_idf (zeros when not given)."""
+    (span_head.py; zeros when not given)."""
     from . import reader as R
 
     slot = R.find_slot(question, sentence)
@@ -305,8 +289,7 @@ def span_features(question: str, kind: str, sentence: str, pos: list[str], candi
             *anchor_matches(question, sentence, span.start, span.end),
         ])
         overlap, near, numbers = context_matches(question, sentence, span.start, span.end)
-        rows[-1] += [overlap, 0.0, near, numbers, 0.0, 0.0, 0.0, 0.0,
-                     clause_idf(word_weights, sentence, span.start, span.end) if word_weights else 0.0, 0.0]
+        rows[-1] += [overlap, 0.0, near, numbers, 0.0, 0.0, 0.0, 0.0]
     X = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
     if len(X):
         names = span_feature_names()
@@ -314,7 +297,7 @@ def span_features(question: str, kind: str, sentence: str, pos: list[str], candi
             X[:, names.index("clause_cosine")] = clause_cosine
         if neural is not None:
             X[:, names.index("neural_span")] = neural
-        for name in ("clause_overlap", "clause_cosine", "neural_span", "clause_idf"):   # each one's gap to the best comes next
+        for name in ("clause_overlap", "clause_cosine", "neural_span"):   # each one's gap to the best comes next
             column = names.index(name)
             X[:, column + 1] = X[:, column] - X[:, column].max()
     return X

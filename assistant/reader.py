@@ -1685,8 +1685,7 @@ class Reader:
             return with_head(question, sentence, rule)
         cosines = self.clause_cosines(row, sentence, candidates, query_vector)
         neural = self.span_head.span_scores(question, sentence, [(sp.start, sp.end) for sp, _ in candidates])
-        scores = self.span_ranker.decision(ranker.span_features(question, kind, sentence, pos, candidates, cosines, neural,
-                                                                self.word_weights(question)))
+        scores = self.span_ranker.decision(ranker.span_features(question, kind, sentence, pos, candidates, cosines, neural))
         best = int(np.argmax(scores))
         if best == 0 or scores[best] - scores[0] <= SPAN_MARGIN:
             best = 0
@@ -1714,11 +1713,6 @@ class Reader:
             k = pieces.get(clause_around(sentence, span.start, span.end))
             out.append(whole if k is None or table.clause_vectors is None else float(table.clause_vectors[k] @ query_vector))
         return np.array(out)
-
-    def word_weights(self, question: str) -> dict[str, float]:
-        """The question's words (asked_words) and their idf over the index's chunks."""
-        words = asked_words(question)
-        return dict(zip(words, self._idf(words).tolist())) if words else {}
 
     def _idf(self, words: list[str]) -> np.ndarray:
         bm25 = self.index.bm25

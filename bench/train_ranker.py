@@ -340,7 +340,7 @@ def span_examples(index, questions: list[dict], lam: float = None, heads=None) -
                     "question": q["question"], "sentence": sentence, "spans": [(sp.start, sp.end) for sp, _ in candidates],
                     "X": ranker.span_features(q["question"], kind, sentence, pos, candidates,
                                               reader.clause_cosines(best.row, sentence, candidates, q["reader_vector"]),
-                                              neural, reader.word_weights(q["question"]))})
+                                              neural)})
     return out
 
 
@@ -506,7 +506,7 @@ def feature_cv(data: list[dict]) -> None:
 # (The clause's echo of the question, clause_overlap / clause_overlap_gap / near_overlap /
 # clause_numbers, was the group before; its run is bench/results/span_feature_cv.log.)
 SPAN_FEATURE_GROUPS = (
-    ("the idf-weighted echo of the question in the clause", ("clause_idf", "clause_idf_gap")),
+    ("the question's cosine with the clause", ("clause_cosine", "clause_cosine_gap")),
 )
 
 
