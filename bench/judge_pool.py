@@ -1,8 +1,9 @@
 """Judge the assistant, and variants of its abstention model, on the judging pool.
 
     python bench/judge_pool.py                       # the shipped assistant on the pool, then the
-                                                     # abstention variants (about 6 minutes)
-    python bench/judge_pool.py --answers-only        # the shipped assistant alone (about 1 minute)
+                                                     # abstention variants (about 4 minutes)
+    python bench/judge_pool.py --answers-only        # the shipped assistant alone (about 20 s)
+    python bench/judge_pool.py --answers-only -v     # ... and the pool questions it gets wrong
 
 The judging pool (eval/seeds_qa_judge.jsonl, eval/README.md) was written after the twenty-second
 session found that cross-fitted dev is optimistic for any new question: the rules and signals of
