@@ -1,7 +1,8 @@
 """Check a judging-pool file: python eval/check_judge_pool.py eval/seeds_qa_judge.jsonl
 
-(The script the helpers who wrote the pool ran on their drafts, kept as they ran it; paths are
-relative to the repository now.)
+(The script the helpers who wrote the pools ran on their drafts; paths are relative to the
+repository now, and every other judging pool counts as an older set, as it did for the second
+pool's writers.)
 
 Checks each line: the fields, the gold strings verbatim in the source file (whitespace removed),
 that the sentence holding the gold answer holds no gold answer of a test-split or fresh question
@@ -24,11 +25,15 @@ def sentences(text):
     return [s for s in re.split(r"(?<=[。！？；])", text) if s]
 
 texts = {p.name: joined(p.name) for p in SEEDS.glob("*.txt")}
-old = [json.loads(l) for f in ("seeds_qa.jsonl", "seeds_qa_fresh.jsonl")
-       for l in open(ROOT / "eval" / f, encoding="utf-8") if l.strip()]
+# The older sets: the two question sets and every other judging pool (a later pool is checked
+# against the earlier ones: their sentences are protected like the test split's).
+checked = Path(sys.argv[1]).resolve()
+older = [ROOT / "eval" / f for f in ("seeds_qa.jsonl", "seeds_qa_fresh.jsonl")] + \
+    sorted(p for p in (ROOT / "eval").glob("seeds_qa_judge*.jsonl") if p.resolve() != checked)
+old = [json.loads(l) for f in older for l in open(f, encoding="utf-8") if l.strip()]
 protected = set()
 for q in old:
-    if q["answerable"] and (q["split"] == "test" or q["id"].startswith("f")):
+    if q["answerable"] and q["split"] != "dev":
         for s in sentences(texts[q["source"]]):
             if any(a and re.sub(r"\s+", "", a) in s for a in q["answers"]):
                 protected.add((q["source"], s))

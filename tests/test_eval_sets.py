@@ -15,13 +15,14 @@ def _load(name):
     return [json.loads(line) for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["seeds_qa.jsonl", "seeds_qa_fresh.jsonl", "seeds_qa_judge.jsonl"])
+@pytest.mark.parametrize("name", ["seeds_qa.jsonl", "seeds_qa_fresh.jsonl", "seeds_qa_judge.jsonl",
+                                  "seeds_qa_judge2.jsonl"])
 def test_gold_strings_stand_in_their_documents(name):
     texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (ROOT / "seeds").glob("*.txt")}
     rows = _load(name)
     assert len({r["id"] for r in rows}) == len(rows)
     for r in rows:
-        assert r["type"] in TYPES and r["split"] in ("dev", "test", "judge"), r["id"]
+        assert r["type"] in TYPES and r["split"] in ("dev", "test", "judge", "judge2"), r["id"]
         if r["answerable"]:
             assert r["answers"] and r["answers"][0] == r["answer"] and r["source"] in texts, r["id"]
             for gold in r["answers"]:
@@ -37,13 +38,17 @@ def test_fresh_set_is_held_out_and_new():
     assert sum(not r["answerable"] for r in fresh) >= 0.1 * len(fresh)
 
 
-def test_judging_pool_is_apart_from_the_other_sets():
+@pytest.mark.parametrize("name,split,prefix", [("seeds_qa_judge.jsonl", "judge", "j"),
+                                               ("seeds_qa_judge2.jsonl", "judge2", "p")])
+def test_judging_pools_are_apart_from_the_other_sets(name, split, prefix):
     """No pool question repeats another set's, none is in another split, and at least 10 % are
     unanswerable (eval/README.md)."""
-    pool = _load("seeds_qa_judge.jsonl")
-    others = _load("seeds_qa.jsonl") + _load("seeds_qa_fresh.jsonl")
-    assert pool and all(r["split"] == "judge" and r["id"].startswith("j") for r in pool)
+    pool = _load(name)
+    others = [r for other in ("seeds_qa.jsonl", "seeds_qa_fresh.jsonl", "seeds_qa_judge.jsonl",
+                              "seeds_qa_judge2.jsonl") if other != name for r in _load(other)]
+    assert pool and all(r["split"] == split and r["id"].startswith(prefix) for r in pool)
     assert not {r["question"] for r in pool} & {r["question"] for r in others}
+    assert len({r["question"] for r in pool}) == len(pool)
     assert sum(not r["answerable"] for r in pool) >= 0.1 * len(pool)
 
 
