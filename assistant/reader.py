@@ -1830,6 +1830,7 @@ class Reader:
         total = float(weights.sum()) or 1.0
         df = self.index.bm25.document_frequency([self.index.bm25.vocab.get(w, -1) for w in words])
         missing_idf = [w for word, w in zip(words, weights) if word not in context]
+        kind, sentence, pos = question_type(question), self.sentence_text(best), self.index.sentences.pos[best.row]
         return {
             "sentence_score": best.score,
             "cosine": best.cosine,
@@ -1840,15 +1841,13 @@ class Reader:
             "subject_unknown": float(self.subject_unknown(question)),
             "rarest_missing": float(max(missing_idf, default=0.0) / (weights.max() if weights.size else 1.0)),
             "missing_key_terms": float(bool(self.missing_key_terms(question, passage))),
-            "role_missing": float(role_missing(question, question_type(question), self.sentence_text(best))),
-            "unit_missing": float(unit_missing(question, question_type(question), self.sentence_text(best),
-                                               self.index.sentences.pos[best.row])),
+            "role_missing": float(role_missing(question, kind, sentence)),
+            "unit_missing": float(unit_missing(question, kind, sentence, pos)),
             "entity_missing": float(bool(missing_entities(question, context))),
-            "head_missing": float(head_missing(question, question_type(question), self.sentence_text(best))),
-            "subset_missing": float(subset_missing(question, self.sentence_text(best))),
-            "item_of_total": float(item_of_total(question, question_type(question), self.sentence_text(best))),
-            "conflict": float(bool(qualifier_conflict(question, self.sentence_text(best),
-                                                      self.index.sentences.pos[best.row], passage.title))),
+            "head_missing": float(head_missing(question, kind, sentence)),
+            "subset_missing": float(subset_missing(question, sentence)),
+            "item_of_total": float(item_of_total(question, kind, sentence)),
+            "conflict": float(bool(qualifier_conflict(question, sentence, pos, passage.title))),
         }
 
     @staticmethod

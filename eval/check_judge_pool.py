@@ -9,17 +9,17 @@ that the sentence holding the gold answer holds no gold answer of a test-split o
 (protected sentences), and that the main answer differs from the main answer of every existing
 question. Prints one line per problem; exits 1 if any.
 """
-import json, re, sys
+import re
+import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_seeds_qa import FIELDS, ROOT, TYPES, load, squash  # noqa: E402
+
 SEEDS = ROOT / "seeds"
-FIELDS = {"id": str, "question": str, "answer": str, "answers": list, "source": str, "type": str,
-          "paraphrase": bool, "answerable": bool, "split": str}
-TYPES = {"quantity", "time", "place", "person", "org", "list", "title", "what", "sentence"}
 
 def joined(name):
-    return re.sub(r"\s+", "", (SEEDS / name).read_text(encoding="utf-8"))
+    return squash((SEEDS / name).read_text(encoding="utf-8"))
 
 def sentences(text):
     return [s for s in re.split(r"(?<=[。！？；])", text) if s]
@@ -30,12 +30,12 @@ texts = {p.name: joined(p.name) for p in SEEDS.glob("*.txt")}
 checked = Path(sys.argv[1]).resolve()
 older = [ROOT / "eval" / f for f in ("seeds_qa.jsonl", "seeds_qa_fresh.jsonl")] + \
     sorted(p for p in (ROOT / "eval").glob("seeds_qa_judge*.jsonl") if p.resolve() != checked)
-old = [json.loads(l) for f in older for l in open(f, encoding="utf-8") if l.strip()]
+old = [q for f in older for q in load(f)]
 protected = set()
 for q in old:
     if q["answerable"] and q["split"] != "dev":
         for s in sentences(texts[q["source"]]):
-            if any(a and re.sub(r"\s+", "", a) in s for a in q["answers"]):
+            if any(a and squash(a) in s for a in q["answers"]):
                 protected.add((q["source"], s))
 old_answers = {q["answer"] for q in old if q["answerable"]}
 old_questions = {q["question"] for q in old}
@@ -46,7 +46,7 @@ def bad(qid, msg):
     problems += 1
     print(f"{qid}: {msg}")
 
-rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+rows = load(Path(sys.argv[1]))
 seen = set()
 for q in rows:
     qid = q.get("id", "?")
@@ -68,11 +68,11 @@ for q in rows:
         bad(qid, "answers must start with answer")
     text = texts[q["source"]]
     for a in q["answers"]:
-        if re.sub(r"\s+", "", a) not in text:
+        if squash(a) not in text:
             bad(qid, f"gold {a!r} not verbatim in {q['source']}")
     if q["answer"] in old_answers:
         bad(qid, f"main answer {q['answer']!r} equals an existing question's")
-    holding = [s for s in sentences(text) if re.sub(r"\s+", "", q["answer"]) in s]
+    holding = [s for s in sentences(text) if squash(q["answer"]) in s]
     if holding and all((q["source"], s) in protected for s in holding):
         bad(qid, "every sentence holding the answer holds a test/fresh gold answer (protected)")
 print(f"{len(rows)} questions, {problems} problems")

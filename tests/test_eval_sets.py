@@ -1,6 +1,6 @@
 """The evaluation sets: every gold string stands verbatim in its seed document, and the fresh
-held-out set (eval/seeds_qa_fresh.jsonl) and the judging pool (eval/seeds_qa_judge.jsonl) do not
-repeat a question of the big one."""
+held-out set (eval/seeds_qa_fresh.jsonl) and the judging pools (eval/seeds_qa_judge*.jsonl) do
+not repeat a question of another set."""
 import json
 import re
 from pathlib import Path
