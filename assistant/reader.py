@@ -187,7 +187,7 @@ _UNIT = (r"个百分点|百分点|万亿元|亿元|万元|千元|元|亿美元|�
          r"万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|瓦|光年|公分|厘米|毫米|英寸|英吋|英尺|英里|海里|毫克|克|株|箱|袋|只|头|年|个月|月|天|日|"
          # Measure words of things (not 部, 层, 道, 把, 片, 门: 一部分, 一层, 一道, 一把手 are no counts).
          r"册|本|张|份|篇|首|枚|艘|架|棵|盏|套|间|栋|幢|颗|粒|"
-         r"小时|分钟|岁|号|期|届|%|％|‰|℃|度|cm|km²|km|kg|m²|m")
+         r"小时|分钟|岁|号|期|届|%|％|‰|℃|℉|摄氏度|华氏度|度|cm|km²|km|kg|m²|m")
 _UNIT_WORD = re.compile(rf"(?:{_UNIT})")
 # 数千名, 几十个, 上千家: an approximate numeral keeps its 数 / 几 / 上.
 QUANTITY = re.compile(
@@ -1014,6 +1014,11 @@ MEASURE_UNITS = {
     **{u: MEASURE_LENGTH for u in ("米", "公里", "千米", "厘米", "公分")},
     **{u: MEASURE_WEIGHT for u in ("吨", "公斤", "千克", "克", "斤")},
     **{u: MEASURE_AREA for u in ("平方米", "平方公里", "公顷", "亩")},
+    # 多少摄氏度 -> 100℃, 100度.
+    "摄氏度": ("摄氏度", "℃", "度"), "华氏度": ("华氏度", "℉"),
+    # A counted noun of people with no measure word (多少游客, 多少人口): any figure that counts
+    # answers (3000余, 5万人次), one that measures does not (20天); see _has_unit.
+    "<people>": (),
     # 几类数据 -> 11项, 多少种产品 -> 30类: kinds and items are counted alike.
     "类": ("类", "种", "项"), "种": ("种", "类", "项"), "项": ("项", "类", "种"),
     # 多少回培训 -> 20余次.
@@ -1035,6 +1040,8 @@ def _asked_unit(question: str) -> str:
     if m:
         if m.group(1) == "钱":
             return "<money>"
+        if m.group(1) == "人" and question[m.end():m.end() + 1] == "口":
+            return "<people>"           # 多少人口: 人 begins the noun, no measure word is given
         if m.group().endswith("个" + m.group(1)) and not _ends_a_word(question, m.end()):
             # 多少个人参产品, 几个次级行政区: the unit is 个; 人 and 次 begin the next word.
             return "个"
@@ -1044,7 +1051,26 @@ def _asked_unit(question: str) -> str:
     for pattern, measure in _ASKED_MEASURES:
         if pattern.search(question):
             return measure
+    if _counts_people(question):
+        return "<people>"
     return ""
+
+
+def _counts_people(question: str) -> bool:
+    """多少 is followed, with no measure word, by a noun of people: 多少游客, 多少居民, 多少职工,
+    多少学生, 多少志愿者, 多少农户, 多少人口."""
+    from .lexical import pos_tags
+
+    tokens = [token.rpartition("/") for token in pos_tags(question)]
+    return any(word == "多少" and k + 1 < len(tokens) and tokens[k + 1][2].startswith("n") and
+               (tokens[k + 1][0] == "人口" or (len(tokens[k + 1][0]) >= 2 and tokens[k + 1][0][-1] in _PEOPLE_ENDS))
+               for k, (word, _, _) in enumerate(tokens))
+
+
+_PEOPLE_ENDS = "客民员工生者众才童友农户"
+# What a figure measures, not counts: time, money, length, area, weight, power, rates, temperature;
+# and the ordinals 第二届, 三期, 5号, which count nothing.
+_MEASURING = re.compile(r"[年月天日周时分秒岁元镑币米亩吨克斤瓦倍度%％‰℃届期号]|公里|平方|公顷|百分点|小时|cm|km|kg|m²")
 
 
 def _ends_a_word(text: str, end: int) -> bool:
@@ -1064,6 +1090,8 @@ _AREA_OR_VOLUME = re.compile(r"(?:平方|立方)(?:公里|千米|厘米|米)|[�
 
 
 def _has_unit(text: str, unit: str) -> bool:
+    if unit == "<people>":
+        return NUMERAL.search(text) is not None and not _MEASURING.search(_UNIT_PART.sub("", text))
     if unit in ("年", "月", "日"):
         # A counted year, month or day: "2023年", "三月", not "近年来", "月底".
         return re.search(rf"[0-9０-９〇零一二三四五六七八九十两] ?(?:多|余)?个?{unit}", text) is not None
@@ -1316,7 +1344,41 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
     if change and not _CHANGE_SAID.search(sentence) and (amount := _AMOUNT.search(sentence)):
         conflicts.append((change.group(1), amount.group()))
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
-        _measure_conflicts(question, sentence, _SECTORS)
+        _measure_conflicts(question, sentence, _SECTORS) + _owner_conflicts(question, sentence)
+
+
+# A head of a body named by the body's kind: 局长 heads a 局, 院长 a 院 (_owner_conflicts).
+_HEAD_ROLE = re.compile(r"(?:副|常务副)?([局厅部院校社行所处科站馆])长(?:是谁|是哪位|叫什么|的?名字|的?姓名)")
+
+
+def _owner_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
+    """The head of one body asked (延边州科技局的局长是谁), the head of another body of that kind
+    said (汪清县政数局局长王禹喆): (asked body, said body).  A sentence that names the role with no
+    body before it, or with the asked one, is no conflict."""
+    from .lexical import pos_tags
+
+    m = _HEAD_ROLE.search(question)
+    if not m:
+        return []
+    kind = m.group(1)
+    before = re.sub(r"的$", "", question[:m.start()])
+    if not before.endswith(kind):
+        return []
+    words = [token.rpartition("/")[0] for token in pos_tags(before)]
+    body = words[-1] if words else ""
+    core = body[:-1]
+    if len(core) < 2:
+        return []                # 该局的局长, 州局局长: no name to tell bodies apart
+    said = []
+    for role in re.finditer(rf"(?:副|常务副)?{kind}长", sentence):
+        window = sentence[max(0, role.start() - 12):role.start()]
+        if core in window:
+            return []
+        other = re.search(rf"([\u4e00-\u9fff]{{2,6}}){kind}$", window)
+        if not other:
+            return []            # 局长王某: whose 局 is not said
+        said.append(other.group(1)[-2:] + kind)
+    return [(body, said[0])] if said else []
 
 
 def head_missing(question: str, kind: str, sentence: str) -> bool:

@@ -391,7 +391,10 @@ def test_a_counter_before_a_word_is_not_taken_for_a_unit():
     assert asked_unit("延边州有多少个人参产品获得了认证？", "quantity") == "个"
     assert asked_unit("西密德兰下辖几个次级行政区？", "quantity") == "个"
     assert asked_unit("涨了多少个百分点？", "quantity") == "百分点"
-    assert asked_unit("王江泾镇内有多少人口？", "quantity") == "人"
+    # 人口 is a noun of people counted with no measure word: 3.5万 and 3.5万人 answer it, 20天 not.
+    assert asked_unit("王江泾镇内有多少人口？", "quantity") == "<people>"
+    for town, missing in [("王江泾镇常住人口3.5万。", False), ("王江泾镇有3.5万人。", False), ("镇里的节会持续20天。", True)]:
+        assert unit_missing("王江泾镇内有多少人口？", "quantity", town, pos_tags(town)) is missing
     sentence = "延边州有72个人参产品获得了品牌认证。"
     assert not unit_missing("延边州有多少个人参产品获得了认证？", "quantity", sentence, pos_tags(sentence))
 
@@ -825,3 +828,32 @@ def test_one_item_of_an_enumeration_that_has_one_figure_in_all():
     assert not item_of_total("在乡镇搞了几个基础设施项目？", "quantity", own)
     split = "敦化、安图、和龙分别增长5%、6%和7%等。"
     assert not item_of_total("安图增长了多少？", "quantity", split)
+
+
+def test_temperatures_and_counted_people_carry_their_units():
+    # 多少摄氏度 is answered by ℃ or 度; 多少游客 (people, no measure word) by a figure that counts
+    # (3000余, 5万人次), not by one that measures (20天, 12.5%).
+    from assistant.lexical import pos_tags
+    from assistant.reader import asked_unit, unit_missing
+
+    boil = "在一个标准大气压下，纯水在100℃时沸腾。"
+    assert asked_unit("纯水的沸点是多少摄氏度？", "quantity") == "摄氏度"
+    assert not unit_missing("纯水的沸点是多少摄氏度？", "quantity", boil, pos_tags(boil))
+    fair = "7月30日,持续20天的北张芝村第二届蓝莓生态采摘节开幕,游客们提着篮子穿梭在蓝莓园里。"
+    assert unit_missing("采摘节期间一共来了多少游客？", "quantity", fair, pos_tags(fair))
+    assert not unit_missing("采摘节期间一共来了多少天？", "quantity", fair, pos_tags(fair))
+    visitors = "采摘节期间共接待游客3000余人次，带动村民增收。"
+    assert not unit_missing("采摘节期间一共来了多少游客？", "quantity", visitors, pos_tags(visitors))
+    assert asked_unit("全州有多少人口？", "quantity") == asked_unit("来了多少游客？", "quantity") == "<people>"
+    assert asked_unit("有多少企业参加？", "quantity") == ""      # a thing counted: no unit of people
+
+
+def test_the_head_of_another_body_is_a_conflict():
+    from assistant.reader import qualifier_conflicts
+
+    sentence = "延边州政协委员、汪清县政数局局长王禹喆提出培育农业新质生产力的建议。"
+    assert qualifier_conflicts("延边州科技局的局长是谁？", sentence) == [("科技局", "政数局")]
+    assert qualifier_conflicts("汪清县政数局局长叫什么名字？", sentence) == []
+    # the role with no body before it, or a body too short to tell apart: no conflict
+    assert qualifier_conflicts("延边州科技局的局长是谁？", "会上，局长王禹喆作了讲话。") == []
+    assert qualifier_conflicts("该局的局长是谁？", sentence) == []
