@@ -4,6 +4,9 @@
                                                      # abstention variants (about 4 minutes)
     python bench/judge_pool.py --answers-only        # the shipped assistant alone (about 20 s)
     python bench/judge_pool.py --answers-only -v     # ... and the pool questions it gets wrong
+    python bench/judge_pool.py --set eval/seeds_qa_judge2.jsonl --fit-extra eval/seeds_qa_judge.jsonl
+                                                     # pool 2 judges the abstention model refitted
+                                                     # with pool 1's questions added to dev's
 
 The judging pool (eval/seeds_qa_judge.jsonl, eval/README.md) was written after the twenty-second
 session found that cross-fitted dev is optimistic for any new question: the rules and signals of
@@ -83,6 +86,11 @@ def main() -> int:
                         help="LABEL=feature,feature,...[@cap]: an abstention model to fit and judge, its "
                              "threshold at that cap of wrong abstentions (default 0.05; repeatable); default: "
                              "the shipped features, each left out in turn, and the shipped ones at caps 0.03 and 0.04")
+    parser.add_argument("--fit-extra", action="append", default=[], metavar="SET",
+                        help="a question set (JSON lines) whose questions, read by the shipped models, join the "
+                             "dev questions in fitting the variants (a pool whose failures were read: it can "
+                             "teach, no longer judge); with it the only variants are the shipped features fitted "
+                             "without and with the extra sets")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the pool questions not right")
     args = parser.parse_args()
     bot = Assistant.load(progress=False)
@@ -106,29 +114,36 @@ def main() -> int:
     import abstention_probe as P
 
     dev, guard = P.dev_rows(bot), P.guard_rows()
+    extra = [d for path in args.fit_extra for d in pool_rows(bot, load_questions(path)) if d["evidence"]]
     variants = [("the shipped features, refitted", C.FEATURES, 0.05)]
+    if extra:
+        variants.append((f"the shipped features, refitted with {len(extra)} questions of "
+                         f"{', '.join(Path(s).name for s in args.fit_extra)}", C.FEATURES, 0.05))
     for v in args.variant:
         label, spec = v.split("=", 1)
         names, _, cap = spec.partition("@")
         variants.append((label, names.split(","), float(cap or 0.05)))
-    if not args.variant:
+    if not args.variant and not extra:
         variants += [(f"without {n}", [m for m in C.FEATURES if m != n], 0.05) for n in C.FEATURES]
         variants += [(f"the shipped features, cap {cap}", C.FEATURES, cap) for cap in (0.03, 0.04)]
 
     def matrix(rs, names):
         return np.array([[d["evidence"][n] for n in names] for d in rs])
 
-    y = np.array([d["y"] for d in dev])
     print("\nrefitted on the dev questions (out-of-fold evidence), applied to the pool:\n")
     print("| abstention model | accuracy | caught | wrong abstentions | right | threshold |\n|---|---|---|---|---|---|")
     for label, names, cap in variants:
-        w, b = C.fit_logistic(matrix(dev, names), y)
-        p = 1 / (1 + np.exp(-(matrix(dev, names) @ w + b)))
+        train = dev + extra if "refitted with" in label else dev
+        y = np.array([d["y"] for d in train])
+        w, b = C.fit_logistic(matrix(train, names), y)
+        p = 1 / (1 + np.exp(-(matrix(train, names) @ w + b)))
         g = 1 / (1 + np.exp(-(matrix(guard, names) @ w + b)))
         cut = choose_threshold(p[y == 1].tolist(), p[y == 0].tolist(), cap, guard=g.tolist())
         confidence = [1 / (1 + np.exp(-(np.array([d["evidence"][n] for n in names]) @ w + b)))
                       if d["evidence"] else 0.0 for d in rows]
         print(line(label, tally(rows, [c < cut for c in confidence]), cut), flush=True)
+        if "refitted with" in label:
+            print("  weights: " + ", ".join(f"{n} {v:.3f}" for n, v in zip(names, w)) + f"; bias {b:.3f}")
     return 0
 
 
