@@ -1346,7 +1346,28 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
     if change and not _CHANGE_SAID.search(sentence) and (amount := _AMOUNT.search(sentence)):
         conflicts.append((change.group(1), amount.group()))
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
-        _measure_conflicts(question, sentence, _SECTORS) + _owner_conflicts(question, sentence)
+        _measure_conflicts(question, sentence, _SECTORS) + _owner_conflicts(question, sentence) + \
+        _before_conflicts(question, sentence)
+
+
+# A state before a change asked for (升级之前的使用面积有多大, 原来有多少户), and a figure reached
+# said with no state before it (使用面积提升至1.2万平方米): _before_conflicts.
+_BEFORE_ASKED = re.compile(r"(之前|以前|此前|原来|原先|原本|起初|最初|当初|"
+                           r"(?:升级|改造|扩建|改建|搬迁|整合|合并|调整|建设|建成|实施|开展)前)"
+                           r"[^，,。？?]{0,12}?(?:多少|几|多大|多高|多长|多宽|多重|多远)")
+_REACHED = re.compile(rf"(?:至|到|达)\s*((?:约|近|超过|超)?(?:{_NUM}))")
+_BEFORE_SAID = re.compile(r"[从由原]|之前|以前|此前|[升改扩搬建]\w?前")
+
+
+def _before_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
+    """A before-state asked (升级之前的使用面积有多大), only the figure reached said (使用面积提升
+    至1.2万平方米, and no 从 / 由 / 原 / 之前 in the sentence): (asked, said)."""
+    asked = _BEFORE_ASKED.search(question)
+    reached = _REACHED.search(sentence)
+    if not asked or not reached or _BEFORE_SAID.search(sentence):
+        return []
+    figure = QUANTITY.match(sentence, reached.start(1))
+    return [(asked.group(1), sentence[reached.start():figure.end() if figure else reached.end()])]
 
 
 # A head of a body named by the body's kind: 局长 heads a 局, 院长 a 院 (_owner_conflicts).
