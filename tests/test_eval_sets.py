@@ -16,13 +16,13 @@ def _load(name):
 
 
 @pytest.mark.parametrize("name", ["seeds_qa.jsonl", "seeds_qa_fresh.jsonl", "seeds_qa_judge.jsonl",
-                                  "seeds_qa_judge2.jsonl"])
+                                  "seeds_qa_judge2.jsonl", "seeds_qa_judge3.jsonl"])
 def test_gold_strings_stand_in_their_documents(name):
     texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (ROOT / "seeds").glob("*.txt")}
     rows = _load(name)
     assert len({r["id"] for r in rows}) == len(rows)
     for r in rows:
-        assert r["type"] in TYPES and r["split"] in ("dev", "test", "judge", "judge2"), r["id"]
+        assert r["type"] in TYPES and r["split"] in ("dev", "test", "judge", "judge2", "judge3"), r["id"]
         if r["answerable"]:
             assert r["answers"] and r["answers"][0] == r["answer"] and r["source"] in texts, r["id"]
             for gold in r["answers"]:
@@ -39,13 +39,14 @@ def test_fresh_set_is_held_out_and_new():
 
 
 @pytest.mark.parametrize("name,split,prefix", [("seeds_qa_judge.jsonl", "judge", "j"),
-                                               ("seeds_qa_judge2.jsonl", "judge2", "p")])
+                                               ("seeds_qa_judge2.jsonl", "judge2", "p"),
+                                               ("seeds_qa_judge3.jsonl", "judge3", "q")])
 def test_judging_pools_are_apart_from_the_other_sets(name, split, prefix):
     """No pool question repeats another set's, none is in another split, and at least 10 % are
     unanswerable (eval/README.md)."""
     pool = _load(name)
     others = [r for other in ("seeds_qa.jsonl", "seeds_qa_fresh.jsonl", "seeds_qa_judge.jsonl",
-                              "seeds_qa_judge2.jsonl") if other != name for r in _load(other)]
+                              "seeds_qa_judge2.jsonl", "seeds_qa_judge3.jsonl") if other != name for r in _load(other)]
     assert pool and all(r["split"] == split and r["id"].startswith(prefix) for r in pool)
     assert not {r["question"] for r in pool} & {r["question"] for r in others}
     assert len({r["question"] for r in pool}) == len(pool)
