@@ -152,6 +152,8 @@ SPAN_COVER = 0.3
 CONFIDENCE_WEIGHTS = {"passage_coverage": 0.510, "missing_key_terms": -1.218, "unit_missing": -2.326,
                       "role_missing": -1.412, "sentence_score": 1.013, "conflict": -1.913,
                       "subject_unknown": -1.205, "subset_missing": -1.041, "item_of_total": -0.708}
+# How many more sentences are read before declining (Reader.read).
+SECOND_CHANCE = 2
 CONFIDENCE_BIAS = -0.358
 ABSTAIN_BELOW = 0.571
 
@@ -2078,9 +2080,17 @@ class Reader:
         best = self.choose(scored, kind)
         if kind == "person" and REPORTER_ASKED.search(question):
             best = self.byline_of(best) or best
-        passage = passages[best.passage]
         answer.kind = kind
         answer.score = round(self.confidence(self.evidence(question, passages, best)), 4)
+        if answer.score < self.abstain_below:
+            # A second chance: the next sentences in the ranker's order, headings aside.
+            others = [s for s in scored if s is not best and not self._is_heading(s)][:SECOND_CHANCE]
+            for other in others:
+                score = round(self.confidence(self.evidence(question, passages, other)), 4)
+                if score >= self.abstain_below:
+                    best, answer.score = other, score
+                    break
+        passage = passages[best.passage]
         if answer.score < self.abstain_below:
             answer.message = NOT_FOUND + self.why_not(question, passages, best)
             return answer

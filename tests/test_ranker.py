@@ -407,3 +407,24 @@ def test_reader_answers_a_near_tie_of_two_figures_with_a_span_holding_both(bot, 
     monkeypatch.setattr(R, "SPAN_COVER", 0.0)
     span = reader.choose_span(question, "quantity", sentence, pos)
     assert sentence[span.start:span.end] == "456亿元"
+
+
+def test_the_next_sentences_are_read_before_declining(bot, monkeypatch):
+    """Reader.read: when the chosen sentence's confidence is under the threshold, the next
+    SECOND_CHANCE sentences in the ranker's order are read; the first that reaches it answers."""
+    from assistant import reader as R
+
+    question = "延边州医药制造业一季度的工业总产值是多少？"
+    passages = bot.retrieve(question, k=5)
+    _, qv = bot.question_vectors(question)
+    reader = Reader(bot.index, bot.reader_encoder)
+    first = reader.read(question, passages, qv)
+    assert first.found
+    # Every sentence but the one chosen first is trusted; that one is not.
+    trusted = lambda self, q, ps, best: {"first": float(reader.sentence_text(best) == first.sentence)}
+    monkeypatch.setattr(R.Reader, "evidence", trusted)
+    monkeypatch.setattr(R.Reader, "confidence", staticmethod(lambda ev: 0.1 if ev["first"] else 0.9))
+    second = reader.read(question, passages, qv)
+    assert second.found and second.sentence != first.sentence and second.score == 0.9
+    monkeypatch.setattr(R, "SECOND_CHANCE", 0)
+    assert not reader.read(question, passages, qv).found
