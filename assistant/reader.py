@@ -1369,7 +1369,10 @@ def _before_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
     if not asked or not reached or _BEFORE_SAID.search(sentence):
         return []
     figure = QUANTITY.match(sentence, reached.start(1))
-    return [(asked.group(1), sentence[reached.start():figure.end() if figure else reached.end()])]
+    start = reached.start()
+    while start > reached.start() - 2 and start > 0 and sentence[start - 1] in "提升高增加扩大降低减少缩":
+        start -= 1              # 提升至, 增至: the verb with the figure it reached
+    return [(asked.group(1), sentence[start:figure.end() if figure else reached.end()])]
 
 
 # A head of a body named by the body's kind: 局长 heads a 局, 院长 a 院 (_owner_conflicts).

@@ -863,7 +863,7 @@ def test_a_state_before_a_change_is_not_answered_by_the_figure_reached():
     from assistant.reader import qualifier_conflicts
 
     sentence = "全面升级延边特产中心仓服务功能,中心仓使用面积提升至1.2万平方米,设有产品展示。"
-    assert qualifier_conflicts("延边特产中心仓升级之前的使用面积有多大？", sentence) == [("之前", "至1.2万平方米")]
+    assert qualifier_conflicts("延边特产中心仓升级之前的使用面积有多大？", sentence) == [("之前", "提升至1.2万平方米")]
     assert qualifier_conflicts("延边特产中心仓现在的使用面积有多大？", sentence) == []
     # the state before is said (由…提升至…): no conflict
     assert qualifier_conflicts("中心仓原来的使用面积有多大？", "中心仓使用面积由0.6万平方米提升至1.2万平方米。") == []
