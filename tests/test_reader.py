@@ -867,3 +867,23 @@ def test_a_state_before_a_change_is_not_answered_by_the_figure_reached():
     assert qualifier_conflicts("延边特产中心仓现在的使用面积有多大？", sentence) == []
     # the state before is said (由…提升至…): no conflict
     assert qualifier_conflicts("中心仓原来的使用面积有多大？", "中心仓使用面积由0.6万平方米提升至1.2万平方米。") == []
+
+
+def test_a_purpose_clause_is_not_the_subject():
+    from assistant.reader import first_noun
+
+    assert first_noun("为了早点发现返贫苗头，延边各部门实时共享的农户数据具体涵盖哪些方面？") == "延边"
+    assert first_noun("月球的质量是多少？") == "月球"
+    assert first_noun("为什么延边州医药产业能持续激活新动能？") != ""      # no comma: read as it is
+
+
+def test_a_quoted_count_abbreviation_is_no_key_term(bot):
+    # “三医” is spelled out in the text (医疗、医保、医药); a quoted term of another form that no
+    # article holds stays a key the passage must have.
+    from assistant.reader import Reader
+
+    reader = Reader(bot.index, bot.reader_encoder)
+    question = "延边要推动看病相关的哪“三医”协同发展和治理？"
+    passage = bot.retrieve(question, k=1)[0]
+    assert reader.missing_key_terms(question, passage) == []
+    assert reader.missing_key_terms("延边要推动看病相关的哪“智慧医联体”协同发展？", passage) == ["智慧医联体"]
