@@ -68,8 +68,12 @@
    qualifier_conflict; a sentence that names no place is about its article title's place; 全州
    does not answer for one of its cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值
    or 投资 for 利润, nor 零售总额 for 消费价格: another economic measure, nor 工业 for 服务业:
-   another sector, nor a total for 增长了多少: a sentence with no word of change), which the
-   reply then names.  (evidence() also reports a proper name of the question missing from the
+   another sector, nor a total for 增长了多少: a sentence with no word of change, nor the 局长 of
+   政数局 for the 局长 of 科技局, nor a figure reached, 提升至1.2万平方米, for the state before
+   the change, 升级之前), which the reply then names.  A unit is asked by a measure word (多少亩),
+   by name (摄氏度), or by a noun of people with none (多少游客: a count, not 20天).  Before
+   declining, the next SECOND_CHANCE sentences in the ranker's order are weighed the same way,
+   and the first the model trusts is answered from.  (evidence() also reports a proper name of the question missing from the
    passage and the asked noun missing from the sentence; they are not weighed: see
    bench/calibrate_reader.py.)  A quantity question whose answer span holds
    no number or rank (锚定…的目标定位 for 目标是多少; 全省首位 counts), and a when-question whose
@@ -152,10 +156,11 @@ SPAN_COVER = 0.3
 CONFIDENCE_WEIGHTS = {"passage_coverage": 0.508, "missing_key_terms": -1.216, "unit_missing": -2.325,
                       "role_missing": -1.409, "sentence_score": 1.016, "conflict": -1.912,
                       "subject_unknown": -1.256, "subset_missing": -1.040, "item_of_total": -0.708}
-# How many more sentences are read before declining (Reader.read).
-SECOND_CHANCE = 2
 CONFIDENCE_BIAS = -0.359
 ABSTAIN_BELOW = 0.575
+# How many more sentences are weighed before declining (Reader.read; BENCHMARKS.md section 3,
+# twenty-fourth session, rule 6).
+SECOND_CHANCE = 2
 
 # ---------------------------------------------------------------- question types
 
