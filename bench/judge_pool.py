@@ -115,25 +115,26 @@ def main() -> int:
 
     dev, guard = P.dev_rows(bot), P.guard_rows()
     extra = [d for path in args.fit_extra for d in pool_rows(bot, load_questions(path)) if d["evidence"]]
-    variants = [("the shipped features, refitted", C.FEATURES, 0.05)]
+    # (label, signals, cap of wrong abstentions, fitted with the --fit-extra questions too)
+    variants = [("the shipped features, refitted", C.FEATURES, 0.05, False)]
     if extra:
         variants.append((f"the shipped features, refitted with {len(extra)} questions of "
-                         f"{', '.join(Path(s).name for s in args.fit_extra)}", C.FEATURES, 0.05))
+                         f"{', '.join(Path(s).name for s in args.fit_extra)}", C.FEATURES, 0.05, True))
     for v in args.variant:
         label, spec = v.split("=", 1)
         names, _, cap = spec.partition("@")
-        variants.append((label, names.split(","), float(cap or 0.05)))
+        variants.append((label, names.split(","), float(cap or 0.05), False))
     if not args.variant and not extra:
-        variants += [(f"without {n}", [m for m in C.FEATURES if m != n], 0.05) for n in C.FEATURES]
-        variants += [(f"the shipped features, cap {cap}", C.FEATURES, cap) for cap in (0.03, 0.04)]
+        variants += [(f"without {n}", [m for m in C.FEATURES if m != n], 0.05, False) for n in C.FEATURES]
+        variants += [(f"the shipped features, cap {cap}", C.FEATURES, cap, False) for cap in (0.03, 0.04)]
 
     def matrix(rs, names):
         return np.array([[d["evidence"][n] for n in names] for d in rs])
 
     print("\nrefitted on the dev questions (out-of-fold evidence), applied to the pool:\n")
     print("| abstention model | accuracy | caught | wrong abstentions | right | threshold |\n|---|---|---|---|---|---|")
-    for label, names, cap in variants:
-        train = dev + extra if "refitted with" in label else dev
+    for label, names, cap, with_extra in variants:
+        train = dev + extra if with_extra else dev
         y = np.array([d["y"] for d in train])
         w, b = C.fit_logistic(matrix(train, names), y)
         p = 1 / (1 + np.exp(-(matrix(train, names) @ w + b)))
@@ -142,7 +143,7 @@ def main() -> int:
         confidence = [1 / (1 + np.exp(-(np.array([d["evidence"][n] for n in names]) @ w + b)))
                       if d["evidence"] else 0.0 for d in rows]
         print(line(label, tally(rows, [c < cut for c in confidence]), cut), flush=True)
-        if "refitted with" in label:
+        if with_extra:
             print("  weights: " + ", ".join(f"{n} {v:.3f}" for n, v in zip(names, w)) + f"; bias {b:.3f}")
     return 0
 

@@ -9,20 +9,24 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPES = {"quantity", "time", "place", "person", "org", "list", "title", "what", "sentence"}
+# The judging pools: file, split, id prefix (eval/README.md).
+POOLS = [("seeds_qa_judge.jsonl", "judge", "j"), ("seeds_qa_judge2.jsonl", "judge2", "p"),
+         ("seeds_qa_judge3.jsonl", "judge3", "q")]
+SETS = ["seeds_qa.jsonl", "seeds_qa_fresh.jsonl"] + [name for name, _, _ in POOLS]
+SPLITS = ("dev", "test") + tuple(split for _, split, _ in POOLS)
 
 
 def _load(name):
     return [json.loads(line) for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["seeds_qa.jsonl", "seeds_qa_fresh.jsonl", "seeds_qa_judge.jsonl",
-                                  "seeds_qa_judge2.jsonl", "seeds_qa_judge3.jsonl"])
+@pytest.mark.parametrize("name", SETS)
 def test_gold_strings_stand_in_their_documents(name):
     texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (ROOT / "seeds").glob("*.txt")}
     rows = _load(name)
     assert len({r["id"] for r in rows}) == len(rows)
     for r in rows:
-        assert r["type"] in TYPES and r["split"] in ("dev", "test", "judge", "judge2", "judge3"), r["id"]
+        assert r["type"] in TYPES and r["split"] in SPLITS, r["id"]
         if r["answerable"]:
             assert r["answers"] and r["answers"][0] == r["answer"] and r["source"] in texts, r["id"]
             for gold in r["answers"]:
@@ -38,15 +42,12 @@ def test_fresh_set_is_held_out_and_new():
     assert sum(not r["answerable"] for r in fresh) >= 0.1 * len(fresh)
 
 
-@pytest.mark.parametrize("name,split,prefix", [("seeds_qa_judge.jsonl", "judge", "j"),
-                                               ("seeds_qa_judge2.jsonl", "judge2", "p"),
-                                               ("seeds_qa_judge3.jsonl", "judge3", "q")])
+@pytest.mark.parametrize("name,split,prefix", POOLS)
 def test_judging_pools_are_apart_from_the_other_sets(name, split, prefix):
     """No pool question repeats another set's, none is in another split, and at least 10 % are
     unanswerable (eval/README.md)."""
     pool = _load(name)
-    others = [r for other in ("seeds_qa.jsonl", "seeds_qa_fresh.jsonl", "seeds_qa_judge.jsonl",
-                              "seeds_qa_judge2.jsonl", "seeds_qa_judge3.jsonl") if other != name for r in _load(other)]
+    others = [r for other in SETS if other != name for r in _load(other)]
     assert pool and all(r["split"] == split and r["id"].startswith(prefix) for r in pool)
     assert not {r["question"] for r in pool} & {r["question"] for r in others}
     assert len({r["question"] for r in pool}) == len(pool)
