@@ -69,15 +69,18 @@
    does not answer for one of its cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值
    or 投资 for 利润, nor 零售总额 for 消费价格: another economic measure, nor 工业 for 服务业:
    another sector, nor a total for 增长了多少: a sentence with no word of change, nor the 局长 of
-   政数局 for the 局长 of 科技局, nor a figure reached, 提升至1.2万平方米, for the state before
-   the change, 升级之前), which the reply then names.  A unit is asked by a measure word (多少亩),
+   政数局 for the 局长 of 科技局, nor a figure reached, 提升至1.2万平方米, or a new name or
+   place, 更名为…, 搬迁至…, for the state before the change, 升级之前, 原来叫什么), which the
+   reply then names.  A unit is asked by a measure word (多少亩),
    by name (摄氏度), or by a noun of people with none (多少游客: a count, not 20天).  Before
    declining, the next SECOND_CHANCE sentences in the ranker's order are weighed the same way,
    and the first the model trusts is answered from.  (evidence() also reports a proper name of the question missing from the
    passage and the asked noun missing from the sentence; they are not weighed: see
    bench/calibrate_reader.py.)  A quantity question whose answer span holds
-   no number or rank (锚定…的目标定位 for 目标是多少; 全省首位 counts), and a when-question whose
-   span holds no mark of time (TIME_MARK), are declined too.
+   no number or rank (锚定…的目标定位 for 目标是多少; 全省首位 counts), a when-question whose
+   span holds no mark of time (TIME_MARK), and a question asking the names of things it counts
+   (那5家医院分别是哪几家) over an answer or sentence that only counts them (names_not_given,
+   only_counted) are declined too.
 """
 from __future__ import annotations
 
@@ -1366,16 +1369,26 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
 
 # A state before a change asked for (升级之前的使用面积有多大, 原来有多少户), and a figure reached
 # said with no state before it (使用面积提升至1.2万平方米): _before_conflicts.
-_BEFORE_ASKED = re.compile(r"(之前|以前|此前|原来|原先|原本|起初|最初|当初|"
-                           r"(?:升级|改造|扩建|改建|搬迁|整合|合并|调整|建设|建成|实施|开展)前)"
-                           r"[^，,。？?]{0,12}?(?:多少|几|多大|多高|多长|多宽|多重|多远)")
+_BEFORE_WORDS = (r"(之前|以前|此前|原来|原先|原本|起初|最初|当初|"
+                 r"(?:升级|改造|扩建|改建|搬迁|整合|合并|调整|建设|建成|实施|开展)前)")
+_BEFORE_ASKED = re.compile(_BEFORE_WORDS + r"[^，,。？?]{0,12}?(?:多少|几|多大|多高|多长|多宽|多重|多远)")
 _REACHED = re.compile(rf"(?:至|到|达)\s*((?:约|近|超过|超)?(?:{_NUM}))")
+# The same before-words asking a name, place or kind (原来叫什么, 搬迁之前在哪里), and a new state
+# said (更名为…, 迁至…) with no old one.
+_BEFORE_NAME_ASKED = re.compile(_BEFORE_WORDS + r"[^，,。？?]{0,12}?(?:什么|哪|谁)")
+_NEW_STATE = re.compile(r"(?:更名|改名|改称|改|变|转|升级|转型)为|改称|(?:迁|搬|搬迁)(?:至|到)|迁往")
 _BEFORE_SAID = re.compile(r"[从由原]|之前|以前|此前|[升改扩搬建]\w?前")
 
 
 def _before_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
     """A before-state asked (升级之前的使用面积有多大), only the figure reached said (使用面积提升
-    至1.2万平方米, and no 从 / 由 / 原 / 之前 in the sentence): (asked, said)."""
+    至1.2万平方米, and no 从 / 由 / 原 / 之前 in the sentence): (asked, said).  The same for a name,
+    place or kind asked (原来叫什么, 搬迁之前在哪里) and only the new one said (更名为…, 迁至…)."""
+    if not _BEFORE_ASKED.search(question) and (named := _BEFORE_NAME_ASKED.search(question)):
+        new = _NEW_STATE.search(sentence)
+        if not new or _BEFORE_SAID.search(sentence):
+            return []
+        return [(named.group(1), sentence[new.start():new.end() + 12].split("，")[0])]
     asked = _BEFORE_ASKED.search(question)
     reached = _REACHED.search(sentence)
     if not asked or not reached or _BEFORE_SAID.search(sentence):
@@ -1499,6 +1512,49 @@ def item_of_total(question: str, kind: str, sentence: str) -> bool:
         named = [i for i in items if any(i[-k:] in q for k in range(2, min(len(i), 6) + 1))]
         if len(named) < len(items) and any(len(i) >= 3 and i in q for i in items):
             return True
+    return False
+
+
+_COUNTED = re.compile(r"([0-9０-９]+|[两二三四五六七八九十百]+)\s*(?:个|家|项|座|所|位|名|种|类|条|款|批|件|只|部|本|首|门|处|支|大|块|片|张)")
+_NAMES_ASKED = re.compile(r"分别|哪几|哪些|叫什么|什么名字|名称")
+_ITEM_BREAK = re.compile(r"[、，,；;]|以及|和|及|与")
+_NUMERALS = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _asked_counts(question: str, kind: str) -> list[re.Match]:
+    """The counts (two or more, with their measure word) of the things a question asks to be
+    named: 那5家医院分别是哪几家 -> 5家.  [] when it asks no names, or a quantity or time."""
+    if kind in ("quantity", "time") or not _NAMES_ASKED.search(question):
+        return []
+    return [m for m in _COUNTED.finditer(question)
+            if not (m.group(1).isdigit() and int(m.group(1).translate(_FULLWIDTH)) < 2)]
+
+
+def names_not_given(question: str, kind: str, text: str) -> bool:
+    """The question counts the things it asks to be named (那5家医院分别是哪几家, 两款化药产品叫什么
+    名字) and the answer names none of them: it holds no enumeration (no 、 ， ； 和 及 与 以及,
+    fewer than two 《》 titles) and either repeats the question's own count (5家) or says nothing
+    beyond the question's characters and numerals.  The closest sentence only counts them."""
+    counts = _asked_counts(question, kind)
+    if not counts or len(BOOK_TITLE.findall(text)) >= 2 or _ITEM_BREAK.search(text):
+        return False
+    if any(m.group() in text for m in counts):
+        return True
+    return not [ch for ch in _NUMERALS.sub("", text) if ch.isalnum() and ch not in question]
+
+
+def only_counted(question: str, kind: str, sentence: str) -> bool:
+    """names_not_given read at the sentence: it holds the question's count (现有7个省级生态示范
+    市县) and no enumeration (items joined by 、, a run of 《》 titles) reaches from six characters
+    before the count to eight after it, where the names would stand (延吉市、敦化市等7个; 7个：…)."""
+    lists = [m.span() for m in ENUMERATION.finditer(sentence) if "、" in m.group()] + \
+        [m.span() for m in TITLE_RUN.finditer(sentence)]
+    for count in _asked_counts(question, kind):
+        for at in re.finditer(re.escape(count.group()), sentence):
+            lo, hi = at.start() - 6, at.end() + 8
+            if not any(a < hi and lo < b for a, b in lists):
+                return True
     return False
 
 
@@ -2131,6 +2187,10 @@ class Reader:
         if kind == "quantity" and not gives_a_number(sentence[span.start:span.end]):
             # A 多少 question answered by words without a number is not answered.
             answer.message = NOT_FOUND + "（最接近的句子没有给出问题问的数量）"
+            return answer
+        if names_not_given(question, kind, sentence[span.start:span.end]) or only_counted(question, kind, sentence):
+            # Names asked of things the question counts, and the sentence only counts them too.
+            answer.message = NOT_FOUND + "（最接近的句子只给出了数量，没有列出名称）"
             return answer
         if kind == "time" and not TIME_MARK.search(sentence[span.start:span.end]):
             answer.message = NOT_FOUND + "（最接近的句子没有给出问题问的时间）"

@@ -869,6 +869,39 @@ def test_a_state_before_a_change_is_not_answered_by_the_figure_reached():
     assert qualifier_conflicts("中心仓原来的使用面积有多大？", "中心仓使用面积由0.6万平方米提升至1.2万平方米。") == []
 
 
+
+def test_a_name_or_place_before_a_change_is_not_answered_by_the_new_one():
+    from assistant.reader import qualifier_conflicts
+
+    renamed = "2023年，该中心更名为延边州大数据中心，负责全州政务数据管理。"
+    assert qualifier_conflicts("该中心原来叫什么名字？", renamed) == [("原来", "更名为延边州大数据中心")]
+    assert qualifier_conflicts("该中心现在叫什么名字？", renamed) == []
+    moved = "医院搬迁至新院区后，床位增加到800张。"
+    assert qualifier_conflicts("医院搬迁之前在哪里？", moved)[0][1].startswith("搬迁至新院区")
+    # the old state is said too (由…更名为…): no conflict
+    assert qualifier_conflicts("该中心原来叫什么名字？", "该中心由延边州信息中心更名为延边州大数据中心。") == []
+
+
+def test_names_asked_of_a_counted_set_are_not_answered_by_the_count():
+    from assistant.reader import names_not_given, only_counted
+
+    question = "那5家医院分别是哪几家？"
+    assert names_not_given(question, "list", "5家医院")                 # the count again
+    assert names_not_given(question, "list", "医院")                     # nothing beyond the question
+    assert not names_not_given(question, "list", "延边医院、州人民医院")    # an enumeration
+    assert not names_not_given(question, "list", "延边大学附属医院")        # a name
+    assert not names_not_given("那两项指标分别是多少？", "quantity", "3%")   # values asked, not names
+    assert not names_not_given("哪些企业入驻？", "list", "华为")             # no count in the question
+    counted = "巩固现有7个省级生态示范市县创建成果,以延吉市、敦化市为主线,组织8个县市创建。"
+    assert only_counted("延边现有的7个省级生态示范市县分别是哪几个？", "list", counted)
+    assert not only_counted("那两个县市分别是哪些？", "list", "以延吉市、敦化市两个县市为主线。")
+    assert not only_counted("那两个县市分别是哪些？", "list", "重点建设两个县市：延吉市、敦化市。")
+
+
+def test_names_asked_of_a_counted_set_over_the_seeds_are_declined(bot):
+    answer = bot.ask("延边现有的7个省级生态示范市县分别是哪几个？")
+    assert not answer.found and answer.message.endswith("（最接近的句子只给出了数量，没有列出名称）")
+
 def test_a_purpose_clause_is_not_the_subject():
     from assistant.reader import first_noun
 
