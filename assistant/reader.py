@@ -70,8 +70,8 @@
    or 投资 for 利润, nor 零售总额 for 消费价格: another economic measure, nor 工业 for 服务业:
    another sector, nor a total for 增长了多少: a sentence with no word of change, nor the 局长 of
    政数局 for the 局长 of 科技局, nor a figure reached, 提升至1.2万平方米, or a new name or
-   place, 更名为…, 搬迁至…, for the state before the change, 升级之前, 原来叫什么), which the
-   reply then names.  A unit is asked by a measure word (多少亩),
+   place, 更名为…, 搬迁至…, for the state before the change, 升级之前, 原来叫什么, nor 开工 for
+   竣工: another stage of a project), which the reply then names.  A unit is asked by a measure word (多少亩),
    by name (摄氏度), or by a noun of people with none (多少游客: a count, not 20天).  Before
    declining, the next SECOND_CHANCE sentences in the ranker's order are weighed the same way,
    and the first the model trusts is answered from.  (evidence() also reports a proper name of the question missing from the
@@ -1364,7 +1364,7 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
         conflicts.append((change.group(1), amount.group()))
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
         _measure_conflicts(question, sentence, _SECTORS) + _owner_conflicts(question, sentence) + \
-        _before_conflicts(question, sentence)
+        _before_conflicts(question, sentence) + _stage_conflicts(question, sentence)
 
 
 # A state before a change asked for (升级之前的使用面积有多大, 原来有多少户), and a figure reached
@@ -1398,6 +1398,24 @@ def _before_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
     while start > reached.start() - 2 and start > 0 and sentence[start - 1] in "提升高增加扩大降低减少缩":
         start -= 1              # 提升至, 增至: the verb with the figure it reached
     return [(asked.group(1), sentence[start:figure.end() if figure else reached.end()])]
+
+
+# The stages of a project: one asked (何时竣工) is not answered by another said (2024年开工).
+STAGES = (("开工", "动工", "开建", "奠基"), ("竣工", "完工", "建成", "落成"),
+          ("投产", "投用", "投入使用", "运营", "开业", "通车", "开通"), ("签约", "签署"),
+          ("获批", "批复", "批准"), ("上市",))
+
+
+def _stage_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
+    """A stage of a project asked (竣工) and only another stage said (开工): (asked, said)."""
+    for stage in STAGES:
+        asked = next((w for w in stage if w in question), None)
+        if not asked or any(w in sentence for w in stage):
+            continue
+        said = next((w for other in STAGES if other is not stage for w in other if w in sentence), None)
+        if said:
+            return [(asked, said)]
+    return []
 
 
 # A head of a body named by the body's kind: 局长 heads a 局, 院长 a 院 (_owner_conflicts).
@@ -2162,10 +2180,36 @@ class Reader:
                 if score >= self.abstain_below:
                     best, answer.score = other, score
                     break
-        passage = passages[best.passage]
         if answer.score < self.abstain_below:
             answer.message = NOT_FOUND + self.why_not(question, passages, best)
             return answer
+        found = self.extract(question, kind, passages, best, query_vector)
+        if isinstance(found, str):
+            answer.message = NOT_FOUND + found
+            return answer
+        best, passage, (s_start, s_end), span = found
+        sentence = self.index.documents[passage.source].text[s_start:s_end]
+        answer.found = True
+        answer.kind = span.kind
+        answer.text = sentence[span.start:span.end]
+        answer.sentence = sentence
+        answer.source = passage.source
+        answer.sentence_start, answer.sentence_end = s_start, s_end
+        answer.answer_start, answer.answer_end = s_start + span.start, s_start + span.end
+        chunk_id = int(self.index.sentences.chunk[best.row])
+        if chunk_id != passage.chunk_id:
+            # A headline stands in its article's first chunk: cite that chunk first.
+            passage = Passage.of_chunk(self.index.chunks[chunk_id], passage.score, chunk_id)
+        answer.citations = [passage] + [p for p in passages if p.chunk_id != passage.chunk_id]
+        return answer
+
+    def extract(self, question: str, kind: str, passages: list[Passage], best: ScoredSentence,
+                query_vector: np.ndarray | None):
+        """The answer span of a trusted sentence: (the sentence answered from, its passage, its
+        offsets in the file, the span in it); or, when the span fails a check of the asked kind
+        (a quantity with no number, a time with no mark of time, names asked and only counted),
+        the reason to add to NOT_FOUND."""
+        passage = passages[best.passage]
         if kind == "person" and PHOTO_QUESTION.search(question):
             best = self.credit_of(best)
         headline = self.headline_of(best, question) if HEADLINE_QUESTION.search(question) else None
@@ -2186,29 +2230,13 @@ class Reader:
             span = self.choose_span(question, kind, sentence, table.pos[best.row], best.row, query_vector)
         if kind == "quantity" and not gives_a_number(sentence[span.start:span.end]):
             # A 多少 question answered by words without a number is not answered.
-            answer.message = NOT_FOUND + "（最接近的句子没有给出问题问的数量）"
-            return answer
+            return "（最接近的句子没有给出问题问的数量）"
         if names_not_given(question, kind, sentence[span.start:span.end]) or only_counted(question, kind, sentence):
             # Names asked of things the question counts, and the sentence only counts them too.
-            answer.message = NOT_FOUND + "（最接近的句子只给出了数量，没有列出名称）"
-            return answer
+            return "（最接近的句子只给出了数量，没有列出名称）"
         if kind == "time" and not TIME_MARK.search(sentence[span.start:span.end]):
-            answer.message = NOT_FOUND + "（最接近的句子没有给出问题问的时间）"
-            return answer
-        answer.found = True
-        answer.kind = span.kind
-        answer.text = sentence[span.start:span.end]
-        answer.sentence = sentence
-        answer.source = passage.source
-        answer.sentence_start, answer.sentence_end = s_start, s_end
-        answer.answer_start, answer.answer_end = s_start + span.start, s_start + span.end
-        chunk_id = int(table.chunk[best.row])
-        if chunk_id != passage.chunk_id:
-            # A headline stands in its article's first chunk: cite that chunk first.
-            passage = Passage.of_chunk(self.index.chunks[chunk_id], passage.score, chunk_id)
-        answer.citations = [passage] + [p for p in passages if p.chunk_id != passage.chunk_id]
-        return answer
-
+            return "（最接近的句子没有给出问题问的时间）"
+        return best, passage, (s_start, s_end), span
 
 def stopword(word: str) -> bool:
     return word in STOPWORDS

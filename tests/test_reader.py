@@ -882,6 +882,14 @@ def test_a_name_or_place_before_a_change_is_not_answered_by_the_new_one():
     assert qualifier_conflicts("该中心原来叫什么名字？", "该中心由延边州信息中心更名为延边州大数据中心。") == []
 
 
+def test_another_stage_of_a_project_is_a_conflict():
+    from assistant.reader import qualifier_conflicts
+
+    assert qualifier_conflicts("该项目何时竣工？", "2024年5月，该项目正式开工建设。") == [("竣工", "开工")]
+    assert qualifier_conflicts("该项目何时竣工？", "该项目2024年开工，2025年竣工。") == []
+    assert qualifier_conflicts("该项目何时开工？", "该项目2024年开工。") == []
+    assert qualifier_conflicts("该项目什么时候投入使用？", "新院区去年正式投用。") == []      # one stage, two words
+
 def test_names_asked_of_a_counted_set_are_not_answered_by_the_count():
     from assistant.reader import names_not_given, only_counted
 
