@@ -80,7 +80,8 @@
    no number or rank (锚定…的目标定位 for 目标是多少; 全省首位 counts), a when-question whose
    span holds no mark of time (TIME_MARK), and a question asking the names of things it counts
    (那5家医院分别是哪几家) over an answer or sentence that only counts them (names_not_given,
-   only_counted) are declined too.
+   only_counted), and a name asked of a role (那位负责人叫什么名字) over a sentence that names no
+   one are declined too (Reader.extract).
 """
 from __future__ import annotations
 
@@ -1158,6 +1159,24 @@ def role_missing(question: str, kind: str, sentence: str) -> bool:
     return False
 
 
+_NAME_ASKED = re.compile(r"(?:叫什么名字|叫什么|的?名字是什么|的?姓名是什么|姓什么)[呢啊呀]?[？?。！!\s]*$")
+_PERSON_ROLE = re.compile(r"(?:人|长|员|者|书记|主任|记者|师|官)$")
+
+
+def name_asked_of_role(question: str, kind: str) -> bool:
+    """A person's name asked in so many words, of a role (那位负责人叫什么名字, 局长的姓名是什么);
+    not 是谁, which a role or a body may answer (珲春市纪委监委主要负责人表示…)."""
+    from .lexical import pos_tags
+
+    m = _NAME_ASKED.search(question) if kind == "person" else None
+    if not m:
+        return False
+    words = [t.rpartition("/")[0] for t in pos_tags(question[:m.start()])]
+    while words and words[-1] in ("的", "是"):
+        words.pop()
+    return bool(words) and bool(_PERSON_ROLE.search(words[-1]))
+
+
 def _role_in(role: str, sentence: str) -> bool:
     """The role or its verb is in the sentence: 主持人 -> 主持, 母亲 / 生母 -> 母, 作者 -> 作 (创作)."""
     if role in sentence:
@@ -2228,6 +2247,9 @@ class Reader:
             span = antecedent[1]
         else:
             span = self.choose_span(question, kind, sentence, table.pos[best.row], best.row, query_vector)
+        if name_asked_of_role(question, kind) and not typed_spans(sentence, table.pos[best.row], "person"):
+            # 那位负责人叫什么名字 over a sentence that names no one.
+            return "（最接近的句子没有给出人名）"
         if kind == "quantity" and not gives_a_number(sentence[span.start:span.end]):
             # A 多少 question answered by words without a number is not answered.
             return "（最接近的句子没有给出问题问的数量）"

@@ -890,6 +890,20 @@ def test_another_stage_of_a_project_is_a_conflict():
     assert qualifier_conflicts("该项目何时开工？", "该项目2024年开工。") == []
     assert qualifier_conflicts("该项目什么时候投入使用？", "新院区去年正式投用。") == []      # one stage, two words
 
+def test_a_name_asked_of_a_role_needs_a_name_in_the_sentence():
+    from assistant.lexical import pos_tags
+    from assistant.reader import name_asked_of_role, question_type, typed_spans
+
+    for question in ("那位州农业农村局负责人叫什么名字？", "延边州科技局局长的姓名是什么？"):
+        assert name_asked_of_role(question, question_type(question)), question
+    # 是谁 may be answered by a role or a body; a thing's name is no person's
+    for question in ("是谁表示回访教育工作是重要环节？", "这种动物的名字是什么？", "那个项目叫什么名字？"):
+        assert not name_asked_of_role(question, question_type(question)), question
+    unnamed = "延边州农业农村局相关负责人向记者介绍,延边州宜参面积近150万亩。"
+    assert typed_spans(unnamed, pos_tags(unnamed), "person") == []
+    named = "延边州农业农村局负责人王建军向记者介绍,延边州宜参面积近150万亩。"
+    assert typed_spans(named, pos_tags(named), "person") != []
+
 def test_names_asked_of_a_counted_set_are_not_answered_by_the_count():
     from assistant.reader import names_not_given, only_counted
 
