@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TYPES = {"quantity", "time", "place", "person", "org", "list", "title", "what", "sentence"}
 # The judging pools: file, split, id prefix (eval/README.md).
 POOLS = [("seeds_qa_judge.jsonl", "judge", "j"), ("seeds_qa_judge2.jsonl", "judge2", "p"),
-         ("seeds_qa_judge3.jsonl", "judge3", "q")]
+         ("seeds_qa_judge3.jsonl", "judge3", "q"), ("seeds_qa_judge4.jsonl", "judge4", "r")]
 SETS = ["seeds_qa.jsonl", "seeds_qa_fresh.jsonl"] + [name for name, _, _ in POOLS]
 SPLITS = ("dev", "test") + tuple(split for _, split, _ in POOLS)
 
