@@ -1610,7 +1610,14 @@ def _lacks_unit(question: str, kind: str, sentence: str, spans: list[Span]) -> b
     if not unit:
         return False
     units = {unit, "号"} if unit == "日" else {unit}
+    if unit == "个" and (noun := _GE_NOUN.search(question)) and \
+            re.search(rf"(?:[0-9０-９]+|[零〇一二两三四五六七八九十百千]+){noun.group(1)}", sentence):
+        return False            # 几个县市 counted as 八县(市): the noun is its own measure word
     return not any(any(_has_unit(sentence[sp.start:sp.end], u) for u in units) for sp in spans)
+
+
+# The noun after the generic measure word of a question: 几个县市 -> 县 (_lacks_unit).
+_GE_NOUN = re.compile(r"(?:几|多少)个([^\W\d_年月日天周时分秒岁次人])")
 
 
 _ASKED_LEVEL = re.compile(r"(?:哪个|哪一个|哪座|哪|什么)(省|市|县|州|镇|乡|村|区|街道|社区)")

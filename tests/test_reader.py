@@ -904,6 +904,17 @@ def test_a_name_asked_of_a_role_needs_a_name_in_the_sentence():
     named = "延边州农业农村局负责人王建军向记者介绍,延边州宜参面积近150万亩。"
     assert typed_spans(named, pos_tags(named), "person") != []
 
+def test_a_noun_counted_as_its_own_measure_word_carries_the_generic_unit():
+    from assistant.lexical import pos_tags
+    from assistant.reader import unit_missing
+
+    sentence = "抽调工作人员,分赴全州八县(市)开展“奋战一百天、打赢三季度”大督查活动。"
+    assert not unit_missing("那次活动派人跑了全州几个县市？", "quantity", sentence, pos_tags(sentence))
+    assert unit_missing("那次活动派人跑了全州几个乡镇？", "quantity", sentence, pos_tags(sentence))
+    # a figure counting the people (五人) does not stand for 个 of 几个人: 人 is left out
+    team = "小组由五人组成。"
+    assert unit_missing("小组一共走访了几个人家？", "quantity", team, pos_tags(team))
+
 def test_names_asked_of_a_counted_set_are_not_answered_by_the_count():
     from assistant.reader import names_not_given, only_counted
 
