@@ -2109,9 +2109,11 @@ class Reader:
         if "副标题" in question:
             return replace(best, row=subtitles[0]) if subtitles else None
         # The main title is neither the subtitle ("——…综述") nor a kicker line ending in a colon
-        # ("汪清县：" above 「多点开花」为乡村振兴聚力赋能).
+        # ("汪清县：" above 「多点开花」为乡村振兴聚力赋能); a kicker (引题) or a column name stands
+        # above the main title, so the last of the other lines is the main title (珲春市深入推动
+        # 「三共四同」互嵌式社区建设 above 让各族群众共享幸福生活).
         main = [r for r in heads if r not in subtitles and not lines[r].endswith(("：", ":"))]
-        return replace(best, row=(main or heads)[0])
+        return replace(best, row=main[-1] if main else heads[0])
 
     def byline_of(self, best: ScoredSentence) -> ScoredSentence | None:
         """For "报道…的记者/作者是谁": the byline sentence of the chosen sentence's article

@@ -575,6 +575,9 @@ def test_a_question_about_an_articles_headline_is_answered_by_its_heading_line(b
     assert text[answer.answer_start:answer.answer_end] == answer.text == answer.sentence
     question = "那篇解读延边州政府工作报告的文章，副标题是什么？"
     assert reader.read(question, bot.retrieve(question)).text == "——解读延边州政府工作报告"
+    # A kicker line (引题) stands above the main title: the main title is the last heading line.
+    question = "珲春推动互嵌式社区建设的那篇报道，主标题是什么？"
+    assert reader.read(question, bot.retrieve(question)).text == "让各族群众共享幸福生活"
     # Whatever chunk the evidence came from, the first citation holds the headline.
     for question in ("那篇解读延边州政府工作报告的文章，主标题是什么？", "报道汪清县乡村振兴的那篇文章标题是什么？",
                      "介绍延边州医药产业全链协同的那篇报道，标题是什么？"):
