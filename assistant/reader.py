@@ -80,8 +80,9 @@
    no number or rank (锚定…的目标定位 for 目标是多少; 全省首位 counts), a when-question whose
    span holds no mark of time (TIME_MARK), and a question asking the names of things it counts
    (那5家医院分别是哪几家) over an answer or sentence that only counts them (names_not_given,
-   only_counted), and a name asked of a role (那位负责人叫什么名字) over a sentence that names no
-   one are declined too (Reader.extract).
+   only_counted), a name asked of a role (那位负责人叫什么名字) over a sentence that names no
+   one, and a part of a whole asked (74亿元里有多少用在水体治理上) over a sentence that gives the
+   whole only (whole_for_part) are declined too (Reader.extract).
 """
 from __future__ import annotations
 
@@ -1596,6 +1597,16 @@ def only_counted(question: str, kind: str, sentence: str) -> bool:
     return False
 
 
+def whole_for_part(question: str, kind: str, sentence: str, answer: str) -> bool:
+    """A quantity asked of a part of a whole (subset_part: 74亿元里…用在了水体治理上) answered
+    by the whole: the answer's figures in digits all stand in the question, or the part is one
+    item of an enumeration with one figure for all (item_of_total)."""
+    if kind != "quantity" or not subset_part(question):
+        return False
+    figures = re.findall(r"[0-9０-９]+(?:[.．][0-9０-９]+)?", answer)
+    return bool(figures) and all(f in question for f in figures) or item_of_total(question, kind, sentence)
+
+
 def unit_missing(question: str, kind: str, sentence: str, pos: list[str]) -> bool:
     """The question names a unit (亩, 户, 年...) and no candidate span of the sentence has it."""
     return _lacks_unit(question, kind, sentence, _answer_spans(question, kind, sentence, pos))
@@ -2263,6 +2274,9 @@ class Reader:
         if kind == "quantity" and not gives_a_number(sentence[span.start:span.end]):
             # A 多少 question answered by words without a number is not answered.
             return "（最接近的句子没有给出问题问的数量）"
+        if whole_for_part(question, kind, sentence, sentence[span.start:span.end]):
+            # 74亿元里有多少用在了水体治理上, over the sentence that gives the 74亿元 only.
+            return "（最接近的句子只给出了总数，没有给出问题问的那一部分）"
         if names_not_given(question, kind, sentence[span.start:span.end]) or only_counted(question, kind, sentence):
             # Names asked of things the question counts, and the sentence only counts them too.
             return "（最接近的句子只给出了数量，没有列出名称）"

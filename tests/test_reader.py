@@ -918,6 +918,18 @@ def test_a_noun_counted_as_its_own_measure_word_carries_the_generic_unit():
     team = "小组由五人组成。"
     assert unit_missing("小组一共走访了几个人家？", "quantity", team, pos_tags(team))
 
+def test_a_part_asked_is_not_answered_by_the_whole():
+    from assistant.reader import whole_for_part
+
+    question = "第一轮中央环保督察以来延边投入的74亿元里，有多少用在了水体治理上？"
+    sentence = "第一轮中央环保督察以来,全州累计投入资金74亿元,用于大气、水体、土壤生态环境改善和自然保护区保护。"
+    assert whole_for_part(question, "quantity", sentence, "74亿元")
+    assert not whole_for_part(question, "quantity", "其中水体治理投入12亿元。", "12亿元")     # the part's own figure
+    assert not whole_for_part("延边一共投入了多少资金？", "quantity", sentence, "74亿元")      # no part asked
+    volunteers = "招录西部计划大学生志愿者211人，在乡村振兴、文化教育、医疗卫生等领域发光发热。"
+    assert whole_for_part("图们招录的西部计划大学生志愿者中，有多少人被分到了医疗卫生领域？", "quantity",
+                          volunteers, "211人")          # one item of an enumeration, one figure for all
+
 def test_names_asked_of_a_counted_set_are_not_answered_by_the_count():
     from assistant.reader import names_not_given, only_counted
 
