@@ -695,9 +695,15 @@ def _head_like(word: str, flag: str) -> bool:
     return flag.startswith(("n", "j", "eng")) or bool(PLACE_SUFFIX.fullmatch(word) or ORG_SUFFIX.fullmatch(word))
 
 
+# Words that lead into a list rather than begin its first item (加快推进|敦化恒瑞…、…等重点项目).
+_LEAD_IN = re.compile(r"加快|推进|推动|实施|建设|开展|支持|发展|打造|培育|引进|建成|完成|包括|涵盖|有|是|为|重点|积极|"
+                      r"大力|持续|着力|全面|深入|加强|依托|围绕|形成|设立|设置|开设|新建|组建")
+
+
 def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> list[Span]:
     """Names built on the noun the question asks about: "哪个|村" -> 满河村, "哪个|重点开发开放
-    试验区" -> 延吉—长白重点开发开放试验区, "哪些|口岸" -> 双日峰口岸、圈河口岸.
+    试验区" -> 延吉—长白重点开发开放试验区, "哪些|口岸" -> 双日峰口岸、圈河口岸; and for a list
+    question, the enumeration closed by 等 and the noun: "哪些|设施" -> 慢行系统、音乐喷泉…(等设施).
 
     The head noun is the longest run of the question's words after the question word that the
     sentence contains (ending in a noun); the name is that noun with the name-like tokens that
@@ -717,6 +723,16 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
         etc = re.search(r"等等?$", sentence[:name_end])
         if etc and etc.start() in token_ends:
             name_end = end = etc.start()    # "敦化泽源新能源电子|等|项目": the name, without 等 and the noun
+            listed = [m for m in ENUMERATION.finditer(sentence[:name_end]) if m.end() == name_end and "、" in m.group()]
+            if kind == "list" and listed and question_type(question) == "list":
+                # "慢行系统、音乐喷泉、…新民桥口袋公园|等|设施": every item, the first one without the
+                # words that lead into the list ("加快推进|敦化恒瑞…").
+                first = sentence.index("、", listed[0].start())
+                start = next((t_start for t_start, t_end, word, flag in tokens if listed[0].start() <= t_start < first
+                              and not (flag[:1] in ("p", "c", "u", "r") or _LEAD_IN.fullmatch(word))), first)
+                if start < first:
+                    spans.append((start, end))
+                continue
         start = name_end
         for t_start, t_end, word, flag in reversed(tokens):
             if t_start < start < t_end:

@@ -930,6 +930,24 @@ def test_a_part_asked_is_not_answered_by_the_whole():
     assert whole_for_part("图们招录的西部计划大学生志愿者中，有多少人被分到了医疗卫生领域？", "quantity",
                           volunteers, "211人")          # one item of an enumeration, one figure for all
 
+def test_a_list_closed_by_deng_and_the_head_noun_is_answered_whole():
+    from assistant.lexical import pos_tags
+    from assistant.reader import head_noun_spans, pick_span
+
+    def spans(question, sentence, kind="list"):
+        return [sentence[sp.start:sp.end] for sp in head_noun_spans(question, sentence, pos_tags(sentence), kind)]
+
+    sentence = "慢行系统、音乐喷泉、延西桥西北广场、新民桥口袋公园等设施的建设，为市民提供了出行环境。"
+    question = "绿水长廊项目给市民建了哪些配套设施？"
+    assert spans(question, sentence) == ["慢行系统、音乐喷泉、延西桥西北广场、新民桥口袋公园"]
+    picked = pick_span(question, "list", sentence, pos_tags(sentence))
+    assert sentence[picked.start:picked.end] == "慢行系统、音乐喷泉、延西桥西北广场、新民桥口袋公园"
+    # the words leading into the list are not its first item
+    plan = "加快推进敦化恒瑞生物医疗器械生产、可喜安医疗器械产业园、东华原健康小屋等重点项目建设。"
+    assert spans("方案要加快哪些重点项目？", plan) == ["敦化恒瑞生物医疗器械生产、可喜安医疗器械产业园、东华原健康小屋"]
+    # a single name asked (哪个): the name before 等, not the list
+    assert spans("在敦化有序推进的新能源电子项目是哪个？", "有序推进敦化泽源新能源电子等项目。", "what") == ["敦化泽源新能源电子"]
+
 def test_names_asked_of_a_counted_set_are_not_answered_by_the_count():
     from assistant.reader import names_not_given, only_counted
 
