@@ -554,6 +554,14 @@ def _right_anchor(context: str, sentence: str, after: int) -> tuple[int, int]:
     return -1, -1
 
 
+def _without_particles(text: str) -> str:
+    """``text`` less jieba's aspect particles 了, 过, 着 (tagged ul, ug, uz; not the 了 of 了解)."""
+    from .lexical import pos_tags
+
+    words = [token.rpartition("/") for token in pos_tags(text)]
+    return "".join(w for w, _, flag in words if not (w in ("了", "过", "着") and flag in ("ul", "ug", "uz")))
+
+
 @dataclass
 class Slot:
     start: int
@@ -572,6 +580,12 @@ def find_slot(question: str, sentence: str) -> Slot:
     question = question.rstrip("？?。！! ")
     left_start, left_end = _left_anchor(question[:m.start()], sentence)
     right_start, right_end = _right_anchor(question[m.end():], sentence, max(left_end, 0))
+    # "被纳入了核心区" over "被纳入核心区": the aspect particles dropped, if more of the words is found.
+    plain = _without_particles(question[m.end():])
+    if plain != question[m.end():]:
+        start, end = _right_anchor(plain, sentence, max(left_end, 0))
+        if start >= 0 and end - start > right_end - right_start:
+            right_start, right_end = start, end
     if left_end >= 0 and right_start > left_end:
         return Slot(left_end, right_start, True, right_end)
     if left_end >= 0:

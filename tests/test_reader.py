@@ -948,6 +948,17 @@ def test_a_list_closed_by_deng_and_the_head_noun_is_answered_whole():
     # a single name asked (哪个): the name before 等, not the list
     assert spans("在敦化有序推进的新能源电子项目是哪个？", "有序推进敦化泽源新能源电子等项目。", "what") == ["敦化泽源新能源电子"]
 
+def test_aspect_particles_do_not_hide_the_right_hand_anchor():
+    from assistant.lexical import pos_tags
+    from assistant.reader import _without_particles, pick_span
+
+    assert _without_particles("被纳入了核心区？") == "被纳入核心区？"
+    assert _without_particles("了解过程") == "了解过程"          # 了 and 过 of words stay
+    question = "延边州被纳入吉林省人参生产保护区的县(市)中，有几个被纳入了核心区？"
+    sentence = "延边州8个县(市)全部被纳入我省人参生产保护区,其中5个县(市)被纳入核心区。"
+    picked = pick_span(question, "quantity", sentence, pos_tags(sentence))
+    assert sentence[picked.start:picked.end].startswith("5个")
+
 def test_names_asked_of_a_counted_set_are_not_answered_by_the_count():
     from assistant.reader import names_not_given, only_counted
 
