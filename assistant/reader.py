@@ -2274,11 +2274,12 @@ class Reader:
         return answer
 
     def extract(self, question: str, kind: str, passages: list[Passage], best: ScoredSentence,
-                query_vector: np.ndarray | None):
+                query_vector: np.ndarray | None) -> "tuple[ScoredSentence, Passage, tuple[int, int], Span] | str":
         """The answer span of a trusted sentence: (the sentence answered from, its passage, its
-        offsets in the file, the span in it); or, when the span fails a check of the asked kind
-        (a quantity with no number, a time with no mark of time, names asked and only counted),
-        the reason to add to NOT_FOUND."""
+        offsets in the file, the span in it); or, when the answer fails a check of the asked kind
+        (a name asked of a role and no name, a quantity with no number, a part asked and the whole
+        given, names asked and only counted, a time with no mark of time), the reason to add to
+        NOT_FOUND."""
         passage = passages[best.passage]
         if kind == "person" and PHOTO_QUESTION.search(question):
             best = self.credit_of(best)
@@ -2313,6 +2314,7 @@ class Reader:
         if kind == "time" and not TIME_MARK.search(sentence[span.start:span.end]):
             return "（最接近的句子没有给出问题问的时间）"
         return best, passage, (s_start, s_end), span
+
 
 def stopword(word: str) -> bool:
     return word in STOPWORDS
