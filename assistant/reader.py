@@ -1588,7 +1588,6 @@ _COUNTED = re.compile(r"([0-9０-９]+|[两二三四五六七八九十百]+)\s*(
 _NAMES_ASKED = re.compile(r"分别|哪几|哪些|叫什么|什么名字|名称")
 _ITEM_BREAK = re.compile(r"[、，,；;]|以及|和|及|与")
 _NUMERALS = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _asked_counts(question: str, kind: str) -> list[re.Match]:
@@ -1597,7 +1596,7 @@ def _asked_counts(question: str, kind: str) -> list[re.Match]:
     if kind in ("quantity", "time") or not _NAMES_ASKED.search(question):
         return []
     return [m for m in _COUNTED.finditer(question)
-            if not (m.group(1).isdigit() and int(m.group(1).translate(_FULLWIDTH)) < 2)]
+            if not (m.group(1).isdigit() and int(m.group(1)) < 2)]      # int() reads ５ too
 
 
 def names_not_given(question: str, kind: str, text: str) -> bool:
@@ -1634,7 +1633,7 @@ def whole_for_part(question: str, kind: str, sentence: str, answer: str) -> bool
     if kind != "quantity" or not subset_part(question):
         return False
     figures = re.findall(r"[0-9０-９]+(?:[.．][0-9０-９]+)?", answer)
-    return bool(figures) and all(f in question for f in figures) or item_of_total(question, kind, sentence)
+    return (bool(figures) and all(f in question for f in figures)) or item_of_total(question, kind, sentence)
 
 
 def unit_missing(question: str, kind: str, sentence: str, pos: list[str]) -> bool:
