@@ -65,7 +65,7 @@ def fold_readers(bot, readings, items, spans: str = "refit") -> list[dict[int, R
     spans_of = []
     if spans != "fixed":
         indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
-        spans_of = [d for d in encoder_halves.grouped_examples(tr.span_examples, indexes, questions) if d["half"] == "in"]
+        spans_of = [d for d in encoder_halves.grouped_examples(tr.span_examples, indexes, questions) if tr.teaching(d)]
     readers = []
     for k in range(tr.N_FOLDS):
         sentence_model = ranker.load_ranker(str(tr.FOLDS / f"fold{k}.json"))
@@ -75,7 +75,7 @@ def fold_readers(bot, readings, items, spans: str = "refit") -> list[dict[int, R
                 raise SystemExit(f"{path.relative_to(ROOT)} is missing: run python bench/crossfit_dev.py --save-spans first")
             model = json.loads(path.read_text(encoding="utf-8"))
         else:
-            model, _ = tr.fit_span_ranker([d for d in spans_of if d["source"] != "seeds" or tr.fold_of(d["id"]) != k])
+            model, _ = tr.fit_span_ranker([d for d in spans_of if not tr.left_out_of_fold(d, k)])
             if spans == "save":
                 path.write_text(json.dumps(model), encoding="utf-8")
         span_model = ranker.TreeEnsemble(model, ranker.span_feature_names())
@@ -92,13 +92,15 @@ def main() -> int:
     parser.add_argument("--json", help="write every question's answer here")
     parser.add_argument("--draw", type=int, default=0,
                         help="fit the fold span rankers on this draw of bootstrap samples (as train_ranker.py --draw)")
+    parser.add_argument("--with-pools", action="store_true",
+                        help="fit the fold span rankers with the listed judging pools too (as train_ranker.py --with-pools)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--save-spans", action="store_true",
                        help="write the fold span rankers fitted here (bench/out/ranker_folds/span_fold*.json)")
     group.add_argument("--fixed-spans", action="store_true",
                        help="read the fold span rankers written by --save-spans instead of fitting them")
     args = parser.parse_args()
-    tr.DRAW = args.draw
+    tr.DRAW, tr.USE_POOLS = args.draw, args.with_pools
     bot = Assistant.load(progress=False)
     items = load_questions(ROOT / "eval" / "seeds_qa.jsonl", "dev")
     readings = encoder_halves.Readings(bot.index, "seeds", bot.reader_encoder)

@@ -12,6 +12,7 @@
     python bench/train_ranker.py --report --settings-cv sentence  # how the trees' settings were chosen
     python bench/train_ranker.py --report --settings-cv span
     python bench/train_ranker.py --encoder-cv         # the reader's tuned model against the untuned one
+    python bench/train_ranker.py --with-pools         # the listed judging pools teach too (not kept)
 
 Since the fourteenth session the reader reads with a tuned copy of the default model
 (assistant/reader_model.py), itself tuned on these training questions; so each training
@@ -66,6 +67,13 @@ from assistant.pipeline import clean_question  # noqa: E402
 from assistant.reader import SPAN_MARGIN, Reader, cover_pick, question_type, span_candidates  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "out" / "ranker_questions.pkl"
+# Judging pools whose failures were listed (eval/README.md): they can no longer judge, and with
+# --with-pools their answerable questions teach the rankers beside the seed dev split (half
+# "pool": read by the shipped index, reader model and span head, as new questions are, since
+# nothing was tuned on them; in every cross-fitting fold, since none is a dev question).  Tried in
+# the twenty-sixth session (BENCHMARKS.md section 3, rule 3) and not kept: pool 4 did not move.
+TEACHING_POOLS = [ROOT / "eval" / name for name in ("seeds_qa_judge.jsonl", "seeds_qa_judge2.jsonl", "seeds_qa_judge3.jsonl")]
+USE_POOLS = False
 SEED_WEIGHT = 5.0
 FOLDS = ROOT / "bench" / "out" / "ranker_folds"
 N_FOLDS = 5
@@ -97,13 +105,31 @@ def collect() -> dict[str, list[dict]]:
     from assistant import Assistant
 
     seeds = Assistant.load(progress=False)
-    items = [dict(q, half="in" if q["split"] == "dev" else "out")
-             for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl") if q.get("answerable", True)]
+    items = seed_items()
     documents, questions = load_cmrc(DATA)
     cmrc = open_index(argparse.Namespace(index=str(ROOT / "bench" / "out" / "cmrc_index"), model=None), documents)
     questions = [dict(q, half="in" if i % 2 == 0 else "out") for i, q in enumerate(questions)]
     return {"seeds": retrieve_all(seeds, items, "seeds"), "cmrc": retrieve_all(cmrc, questions, "cmrc"),
             "versions": index_versions()}
+
+
+def seed_items() -> list[dict]:
+    """The answerable seed questions with their half: "in" (dev, tuning), "out" (test, held
+    out) and "pool" (TEACHING_POOLS: tuning, read as new questions)."""
+    items = [dict(q, half="in" if q["split"] == "dev" else "out")
+             for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl") if q.get("answerable", True)]
+    return items + [dict(q, half="pool") for path in TEACHING_POOLS
+                    for q in load_questions(path) if q.get("answerable", True)]
+
+
+def teaching(d: dict) -> bool:
+    """Whether an example is a training question: a tuning half, and the pools with --with-pools."""
+    return d["half"] == "in" or (USE_POOLS and d["half"] == "pool")
+
+
+def left_out_of_fold(d: dict, k: int) -> bool:
+    """Whether cross-fitting fold k leaves the example out: the seed dev questions of fold k."""
+    return d["source"] == "seeds" and d["half"] == "in" and fold_of(d["id"]) == k
 
 
 def index_versions() -> dict[str, str | None]:
@@ -605,15 +631,20 @@ def main() -> int:
     parser.add_argument("--sentences-only", action="store_true", help="with --encoder-cv: skip the span ranker's CV")
     parser.add_argument("--draw", type=int, default=0,
                         help="train on another draw of bootstrap samples (0: the shipped rankers' draw)")
+    parser.add_argument("--with-pools", action="store_true",
+                        help="train on the listed judging pools (TEACHING_POOLS) too, beside the seed dev split")
     args = parser.parse_args()
-    global DRAW
-    DRAW = args.draw
+    global DRAW, USE_POOLS
+    DRAW, USE_POOLS = args.draw, args.with_pools
 
     questions = pickle.loads(QUESTIONS.read_bytes()) if QUESTIONS.exists() and not args.recollect else None
-    wanted = {q["id"] for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl") if q.get("answerable", True)}
-    if questions is not None and {q["id"] for q in questions["seeds"]} != wanted:
-        print(f"the seed questions changed since {QUESTIONS.name} was written: collecting again")
-        questions = None
+    if questions is not None and {(q["id"], q["half"]) for q in questions["seeds"]} != \
+            {(q["id"], q["half"]) for q in seed_items()}:
+        print(f"the seed questions changed since {QUESTIONS.name} was written: collecting them again")
+        from assistant import Assistant
+
+        questions["seeds"] = retrieve_all(Assistant.load(progress=False), seed_items(), "seeds")
+        QUESTIONS.write_bytes(pickle.dumps(questions))
     if questions is not None and questions.get("versions") != index_versions():
         print(f"an index was rebuilt since {QUESTIONS.name} was written: collecting again")
         questions = None
@@ -655,7 +686,7 @@ def main() -> int:
         return 0
 
     if not args.report and not args.span_only:
-        tuning = [d for d in part("seeds", "in") + part("cmrc", "in") if d["y"].any()]
+        tuning = [d for d in data if teaching(d) and d["y"].any()]
         started = time.perf_counter()
         model, rows = fit(tuning)
         write(model, ranker.MODEL_PATH)
@@ -669,7 +700,7 @@ def main() -> int:
         # with the model that did not see it.
         FOLDS.mkdir(parents=True, exist_ok=True)
         for k in range(N_FOLDS):
-            model, _ = fit([d for d in tuning if d["source"] != "seeds" or fold_of(d["id"]) != k])
+            model, _ = fit([d for d in tuning if not left_out_of_fold(d, k)])
             write(model, FOLDS / f"fold{k}.json")
         print(f"wrote {N_FOLDS} cross-fitting models to {FOLDS.relative_to(ROOT)}")
 
@@ -705,7 +736,7 @@ def main() -> int:
         settings_cv(spans, is_span=True)
         return 0
     if not args.report:
-        tuning = span_part("seeds", "in") + span_part("cmrc", "in")
+        tuning = [d for d in spans if teaching(d)]
         model, rows = fit_span_ranker(tuning)
         write(model, ranker.SPAN_MODEL_PATH)
         print(f"\nspan ranker: trained on {len(tuning)} questions, {rows} candidate spans; wrote "
