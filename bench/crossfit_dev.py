@@ -62,6 +62,8 @@ def fold_readers(bot, readings, items, spans: str = "refit") -> list[dict[int, R
     if not tr.FOLDS.exists() or not tr.QUESTIONS.exists():
         raise SystemExit("run python bench/train_ranker.py first (it writes the fold models and the question cache)")
     questions = pickle.loads(tr.QUESTIONS.read_bytes())
+    if tr.USE_POOLS and not any(q["half"] == "pool" for q in questions["seeds"]):
+        raise SystemExit("the question cache holds no pool questions: run python bench/train_ranker.py --with-pools first")
     spans_of = []
     if spans != "fixed":
         indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}

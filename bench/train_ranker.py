@@ -115,10 +115,11 @@ def collect() -> dict[str, list[dict]]:
 
 def seed_items() -> list[dict]:
     """The answerable seed questions with their half: "in" (dev, tuning), "out" (test, held
-    out) and "pool" (TEACHING_POOLS: tuning, read as new questions)."""
+    out) and, with --with-pools only, "pool" (TEACHING_POOLS: tuning, read as new questions;
+    left out otherwise, so that the probes reading the question cache see what they always did)."""
     items = [dict(q, half="in" if q["split"] == "dev" else "out")
              for q in load_questions(ROOT / "eval" / "seeds_qa.jsonl") if q.get("answerable", True)]
-    return items + [dict(q, half="pool") for path in TEACHING_POOLS
+    return items + [dict(q, half="pool") for path in (TEACHING_POOLS if USE_POOLS else [])
                     for q in load_questions(path) if q.get("answerable", True)]
 
 
@@ -638,6 +639,9 @@ def main() -> int:
     DRAW, USE_POOLS = args.draw, args.with_pools
 
     questions = pickle.loads(QUESTIONS.read_bytes()) if QUESTIONS.exists() and not args.recollect else None
+    if questions is not None and questions.get("versions") != index_versions():
+        print(f"an index was rebuilt since {QUESTIONS.name} was written: collecting again")
+        questions = None
     if questions is not None and {(q["id"], q["half"]) for q in questions["seeds"]} != \
             {(q["id"], q["half"]) for q in seed_items()}:
         print(f"the seed questions changed since {QUESTIONS.name} was written: collecting them again")
@@ -645,9 +649,6 @@ def main() -> int:
 
         questions["seeds"] = retrieve_all(Assistant.load(progress=False), seed_items(), "seeds")
         QUESTIONS.write_bytes(pickle.dumps(questions))
-    if questions is not None and questions.get("versions") != index_versions():
-        print(f"an index was rebuilt since {QUESTIONS.name} was written: collecting again")
-        questions = None
     if questions is None:
         QUESTIONS.parent.mkdir(parents=True, exist_ok=True)
         QUESTIONS.write_bytes(pickle.dumps(collect()))
