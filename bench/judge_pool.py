@@ -7,6 +7,8 @@
     python bench/judge_pool.py --set eval/seeds_qa_judge2.jsonl --fit-extra eval/seeds_qa_judge.jsonl
                                                      # pool 2 judges the abstention model refitted
                                                      # with pool 1's questions added to dev's
+    python bench/judge_pool.py --set eval/judge5/qa.jsonl --docs eval/judge5/docs --index bench/out/judge5_index
+                                                     # a pool over its own collection (pool 5)
 
 The judging pool (eval/seeds_qa_judge.jsonl, eval/README.md) was written after the twenty-second
 session found that cross-fitted dev is optimistic for any new question: the rules and signals of
@@ -91,11 +93,15 @@ def main() -> int:
                              "dev questions in fitting the variants (a pool whose failures were read: it can "
                              "teach, no longer judge); with it the only variants are the shipped features fitted "
                              "without and with the extra sets")
+    parser.add_argument("--docs", help="the pool's own collection (a folder of documents), for a pool over other "
+                             "documents than the seeds (eval/judge5); the dev and extra questions stay on the seeds")
+    parser.add_argument("--index", help="with --docs: the folder of that collection's index")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the pool questions not right")
     args = parser.parse_args()
     bot = Assistant.load(progress=False)
+    pool_bot = Assistant.load(docs=args.docs, index=args.index, progress=False) if args.docs else bot
     items = load_questions(args.set)
-    rows = pool_rows(bot, items)
+    rows = pool_rows(pool_bot, items)
     shipped = tally(rows, [d["score"] < ABSTAIN_BELOW for d in rows])
     print(f"judging pool {args.set}: {shipped['answerable']} answerable, {shipped['unanswerable']} unanswerable\n")
     print("| abstention model | accuracy | caught | wrong abstentions | right | threshold |\n|---|---|---|---|---|---|")

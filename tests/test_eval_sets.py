@@ -79,3 +79,26 @@ def test_error_stages_names_the_stage_that_lost_a_question(bot):
         assert reader.abstain_below == 1.01
     finally:
         reader.abstain_below = threshold
+
+
+def test_pool_five_reads_its_own_collection():
+    """Pool 5 (eval/judge5) is a question set over four synthetic documents of its own: every gold
+    string stands verbatim in its document there, no document of it is a seed, and it holds
+    quantity questions (the reason it was written) and at least 10 % unanswerable ones."""
+    folder = ROOT / "eval" / "judge5"
+    texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (folder / "docs").glob("*.txt")}
+    seeds = {re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (ROOT / "seeds").glob("*.txt")}
+    rows = [json.loads(line) for line in (folder / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) == 4 and not set(texts.values()) & seeds
+    assert len({r["id"] for r in rows}) == len(rows) == 120
+    for r in rows:
+        assert r["type"] in TYPES and r["split"] == "judge5", r["id"]
+        if r["answerable"]:
+            assert r["answers"][0] == r["answer"] and r["source"] in texts, r["id"]
+            assert all(re.sub(r"\s+", "", gold) in texts[r["source"]] for gold in r["answers"]), r["id"]
+        else:
+            assert r["answers"] == [] and r["answer"] == "" and r["source"] == "", r["id"]
+    assert sum(r["answerable"] and r["type"] == "quantity" for r in rows) >= 40
+    assert sum(not r["answerable"] for r in rows) >= 0.1 * len(rows)
+    others = {r["question"] for name in SETS for r in _load(name)}
+    assert not {r["question"] for r in rows} & others
