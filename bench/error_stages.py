@@ -3,6 +3,8 @@
     python bench/error_stages.py                                  # seed test split
     python bench/error_stages.py --split dev                      # (the shipped rankers saw it)
     python bench/error_stages.py --set eval/seeds_qa_fresh.jsonl  # the fresh set
+    python bench/error_stages.py --set eval/judge5/qa.jsonl --docs eval/judge5/docs --index bench/out/judge5_index
+                                                                  # pool 5, over its own collection
 
 Each answerable question is asked twice over the shipped index and models: as shipped, and
 with the abstention threshold off (the reader answers whatever it finds).  The forced answer
@@ -58,9 +60,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default=str(ROOT / "eval" / "seeds_qa.jsonl"))
     parser.add_argument("--split", default=None, help="dev, test or all (default: test for the seed set, else all)")
+    parser.add_argument("--docs", help="the set's own collection, when it is not the seeds (eval/judge5)")
+    parser.add_argument("--index", help="with --docs: the folder of that collection's index")
     args = parser.parse_args()
     split = args.split or ("test" if Path(args.set).name == "seeds_qa.jsonl" else "all")
-    bot = Assistant.load(progress=False)
+    bot = Assistant.load(docs=args.docs, index=args.index, progress=False) if args.docs else Assistant.load(progress=False)
     items = [i for i in load_questions(args.set, split) if i.get("answerable", True)]
     by_type: dict[str, Counter] = {}
     for item in items:
