@@ -63,8 +63,10 @@ def main() -> int:
     parser.add_argument("--docs", help="the set's own collection, when it is not the seeds (eval/judge5)")
     parser.add_argument("--index", help="with --docs: the folder of that collection's index")
     args = parser.parse_args()
+    if bool(args.docs) != bool(args.index):
+        parser.error("--docs and --index go together: the set's collection and the folder of its index")
     split = args.split or ("test" if Path(args.set).name == "seeds_qa.jsonl" else "all")
-    bot = Assistant.load(docs=args.docs, index=args.index, progress=False) if args.docs else Assistant.load(progress=False)
+    bot = Assistant.load(docs=args.docs or "seeds", index=args.index or "embeddings", progress=False)
     items = [i for i in load_questions(args.set, split) if i.get("answerable", True)]
     by_type: dict[str, Counter] = {}
     for item in items:

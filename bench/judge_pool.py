@@ -98,6 +98,8 @@ def main() -> int:
     parser.add_argument("--index", help="with --docs: the folder of that collection's index")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the pool questions not right")
     args = parser.parse_args()
+    if bool(args.docs) != bool(args.index):
+        parser.error("--docs and --index go together: the pool's collection and the folder of its index")
     bot = Assistant.load(progress=False)
     pool_bot = Assistant.load(docs=args.docs, index=args.index, progress=False) if args.docs else bot
     items = load_questions(args.set)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check qa_a.jsonl against docs/000_synthetic_a.txt and docs/001_synthetic_a.txt.
+"""Check helper A's questions (ids a…, in qa.jsonl) against docs/000_synthetic_a.txt and docs/001_synthetic_a.txt.
 
 Checks: fields and types; every string of `answers` occurs verbatim in its source file
 after removing all whitespace; 40 answerable, 20 unanswerable, >= 20 quantity questions,
@@ -12,7 +12,7 @@ import json, os, re, sys
 from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-QA = os.path.join(HERE, 'qa_a.jsonl')
+QA = os.path.join(HERE, 'qa.jsonl')   # both helpers' questions; this script checks the a… ones
 DOCS = os.path.join(HERE, 'docs')
 FILES = ['000_synthetic_a.txt', '001_synthetic_a.txt']
 TYPES = {'quantity', 'time', 'place', 'person', 'org', 'list', 'title', 'what', 'sentence'}
@@ -39,6 +39,7 @@ with open(QA, encoding='utf-8') as fh:
         except json.JSONDecodeError as e:
             problems.append(f'line {ln}: bad JSON ({e})')
 
+rows = [r for r in rows if str(r.get('id', '')).startswith('a')]
 ids = Counter(r.get('id') for r in rows)
 qs = Counter(r.get('question') for r in rows)
 for k, v in ids.items():

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check eval/judge5/qa_b.jsonl against eval/judge5/docs/00{2,3}_synthetic_b.txt.
+"""Check helper B's questions (ids b…, in eval/judge5/qa.jsonl) against eval/judge5/docs/00{2,3}_synthetic_b.txt.
 
 Usage: python3 eval/judge5/check_b.py [-v]
 
@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-QA = HERE / "qa_b.jsonl"
+QA = HERE / "qa.jsonl"   # both helpers' questions; this script checks the b… ones
 DOCS = HERE / "docs"
 FILES = ["002_synthetic_b.txt", "003_synthetic_b.txt"]
 TYPES = {"quantity", "time", "place", "person", "org", "list", "title", "what", "sentence"}
@@ -45,6 +45,7 @@ def main():
         except json.JSONDecodeError as e:
             problems.append(f"line {n}: bad JSON ({e})")
 
+    rows = [r for r in rows if str(r.get("id", "")).startswith("b")]
     multi = []
     for r in rows:
         rid = r.get("id", "?")
