@@ -101,7 +101,7 @@ def main() -> int:
     if bool(args.docs) != bool(args.index):
         parser.error("--docs and --index go together: the pool's collection and the folder of its index")
     bot = Assistant.load(progress=False)
-    pool_bot = Assistant.load(docs=args.docs, index=args.index, progress=False) if args.docs else bot
+    pool_bot = Assistant.load(docs=args.docs, index=args.index, progress=False, encoder=bot.encoder) if args.docs else bot
     items = load_questions(args.set)
     rows = pool_rows(pool_bot, items)
     shipped = tally(rows, [d["score"] < ABSTAIN_BELOW for d in rows])
