@@ -13,6 +13,7 @@
     python bench/train_ranker.py --report --settings-cv span
     python bench/train_ranker.py --encoder-cv         # the reader's tuned model against the untuned one
     python bench/train_ranker.py --with-pools         # the listed judging pools teach too (not kept)
+    python bench/train_ranker.py --with-tune          # the tuning collection's questions teach too
 
 Since the fourteenth session the reader reads with a tuned copy of the default model
 (assistant/reader_model.py), itself tuned on these training questions; so each training
@@ -74,6 +75,14 @@ QUESTIONS = ROOT / "bench" / "out" / "ranker_questions.pkl"
 # the twenty-sixth session (BENCHMARKS.md section 3, rule 3) and not kept: pool 4 did not move.
 TEACHING_POOLS = [ROOT / "eval" / name for name in ("seeds_qa_judge.jsonl", "seeds_qa_judge2.jsonl", "seeds_qa_judge3.jsonl")]
 USE_POOLS = False
+# The tuning collection (eval/tune6/: six synthetic documents of other places, with questions;
+# the twenty-eighth session): with --with-tune its answerable questions teach the rankers beside
+# the seed dev split, read over its own index by the shipped models (as new questions are) and
+# weighed as the seed questions are.  Source "tune6", half "pool"; the cross-fitting folds leave
+# out a fifth of them each, like the dev questions (for the abstention model's fit).
+TUNE_DOCS, TUNE_INDEX = ROOT / "eval" / "tune6" / "docs", ROOT / "bench" / "out" / "tune6_index"
+TUNE_SET = ROOT / "eval" / "tune6" / "qa.jsonl"
+USE_TUNE = False
 SEED_WEIGHT = 5.0
 FOLDS = ROOT / "bench" / "out" / "ranker_folds"
 N_FOLDS = 5
@@ -123,14 +132,35 @@ def seed_items() -> list[dict]:
                     for q in load_questions(path) if q.get("answerable", True)]
 
 
+def tune_items() -> list[dict]:
+    """The tuning collection's answerable questions (half "pool")."""
+    return [dict(q, half="pool") for q in load_questions(TUNE_SET) if q.get("answerable", True)]
+
+
+def collect_tune(seeds_encoder=None) -> list[dict]:
+    """The tuning collection's questions retrieved over its own index (built when missing)."""
+    from assistant import Assistant
+
+    bot = Assistant.load(docs=str(TUNE_DOCS), index=str(TUNE_INDEX), progress=False, encoder=seeds_encoder)
+    return retrieve_all(bot, tune_items(), "tune6")
+
+
 def teaching(d: dict) -> bool:
-    """Whether an example is a training question: a tuning half, and the pools with --with-pools."""
-    return d["half"] == "in" or (USE_POOLS and d["half"] == "pool")
+    """Whether an example is a training question: a tuning half, the pools with --with-pools and
+    the tuning collection with --with-tune."""
+    return d["half"] == "in" or (USE_POOLS and d["half"] == "pool" and d["source"] == "seeds") or \
+        (USE_TUNE and d["source"] == "tune6")
+
+
+def seed_like(d: dict) -> bool:
+    """Questions weighed as the seed questions are: the seeds' and the tuning collection's."""
+    return d["source"] in ("seeds", "tune6")
 
 
 def left_out_of_fold(d: dict, k: int) -> bool:
-    """Whether cross-fitting fold k leaves the example out: the seed dev questions of fold k."""
-    return d["source"] == "seeds" and d["half"] == "in" and fold_of(d["id"]) == k
+    """Whether cross-fitting fold k leaves the example out: the seed dev questions of fold k,
+    and the tuning collection's of fold k."""
+    return ((d["source"] == "seeds" and d["half"] == "in") or d["source"] == "tune6") and fold_of(d["id"]) == k
 
 
 def index_versions() -> dict[str, str | None]:
@@ -202,7 +232,7 @@ SENTENCE_RANKER = dict(early_stopping=False, random_state=0)
 def stack(questions: list[dict], seed_weight: float = SEED_WEIGHT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     X = np.vstack([d["X"] for d in questions])
     y = np.concatenate([d["y"] for d in questions])
-    w = np.concatenate([np.full(len(d["y"]), seed_weight if d["source"] == "seeds" else 1.0) for d in questions])
+    w = np.concatenate([np.full(len(d["y"]), seed_weight if seed_like(d) else 1.0) for d in questions])
     return X, y, w
 
 
@@ -303,7 +333,7 @@ def fit_span_ranker(train: list[dict], seed_weight: float = SPAN_SEED_WEIGHT, ba
             [train[i] for i in np.random.default_rng(1000 + b + 10_000 * DRAW).integers(0, len(train), len(train))]
         Xb = np.vstack([d["X"] for d in sample])
         y = np.concatenate([span_labels(d) for d in sample])
-        w = np.concatenate([np.full(len(d["f1"]), seed_weight if d["source"] == "seeds" else 1.0) for d in sample])
+        w = np.concatenate([np.full(len(d["f1"]), seed_weight if seed_like(d) else 1.0) for d in sample])
         model = lightgbm.LGBMRanker(**{**SPAN_RANKER, **(settings or {})}).fit(Xb, y, group=[len(d["f1"]) for d in sample], sample_weight=w)
         exported = export_lightgbm(model.booster_, ranker.span_feature_names())
         check = ranker.TreeEnsemble(exported, ranker.span_feature_names()).decision(X)
@@ -634,9 +664,11 @@ def main() -> int:
                         help="train on another draw of bootstrap samples (0: the shipped rankers' draw)")
     parser.add_argument("--with-pools", action="store_true",
                         help="train on the listed judging pools (TEACHING_POOLS) too, beside the seed dev split")
+    parser.add_argument("--with-tune", action="store_true",
+                        help="train on the tuning collection's questions (eval/tune6) too, beside the seed dev split")
     args = parser.parse_args()
-    global DRAW, USE_POOLS
-    DRAW, USE_POOLS = args.draw, args.with_pools
+    global DRAW, USE_POOLS, USE_TUNE
+    DRAW, USE_POOLS, USE_TUNE = args.draw, args.with_pools, args.with_tune
 
     questions = pickle.loads(QUESTIONS.read_bytes()) if QUESTIONS.exists() and not args.recollect else None
     if questions is not None and questions.get("versions") != index_versions():
@@ -654,12 +686,23 @@ def main() -> int:
         QUESTIONS.write_bytes(pickle.dumps(collect()))
         questions = pickle.loads(QUESTIONS.read_bytes())
 
-    from assistant.index import load_index
+    from assistant.index import current_version, load_index
 
     import encoder_halves
 
+    if USE_TUNE:
+        # Cached beside the others, with the version of the index it was retrieved over.
+        version = getattr(current_version(TUNE_INDEX), "name", None)
+        if questions.get("tune6_version") != version or version is None or \
+                {q["id"] for q in questions.get("tune6", [])} != {q["id"] for q in tune_items()}:
+            questions["tune6"] = collect_tune()
+            questions["tune6_version"] = getattr(current_version(TUNE_INDEX), "name", None)
+            QUESTIONS.write_bytes(pickle.dumps(questions))
+
     started = time.perf_counter()
     indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
+    if USE_TUNE:
+        indexes["tune6"] = load_index(TUNE_INDEX)
     # Each tuning question is read by a reader model tuned without it (encoder_halves.py).
     models, files = encoder_halves.HalfModels(), encoder_halves.seed_files()
     grouped = [g for name, index in indexes.items()

@@ -102,3 +102,42 @@ def test_pool_five_reads_its_own_collection():
     assert sum(not r["answerable"] for r in rows) >= 0.1 * len(rows)
     others = {r["question"] for name in SETS for r in _load(name)}
     assert not {r["question"] for r in rows} & others
+
+
+def test_the_tuning_collection_is_its_own_and_apart_from_pool_five():
+    """eval/tune6: six synthetic documents of other places than pool 5's, 180 questions whose gold
+    strings stand verbatim there, quantity questions and unanswerable ones; each helper's check
+    script passes on its own ids."""
+    import subprocess
+    import sys
+
+    folder = ROOT / "eval" / "tune6"
+    texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (folder / "docs").glob("*.txt")}
+    pool5 = {re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (ROOT / "eval" / "judge5" / "docs").glob("*.txt")}
+    assert len(texts) == 6 and not set(texts.values()) & pool5
+    assert not any(place in text for text in texts.values() for place in ("霁原", "琅峰"))
+    rows = [json.loads(line) for line in (folder / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len({r["id"] for r in rows}) == len(rows) == 180
+    for r in rows:
+        assert r["type"] in TYPES and r["split"] == "tune6", r["id"]
+        if r["answerable"]:
+            assert all(re.sub(r"\s+", "", gold) in texts[r["source"]] for gold in r["answers"]), r["id"]
+        else:
+            assert r["answers"] == [] and r["source"] == "", r["id"]
+    assert sum(r["answerable"] and r["type"] == "quantity" for r in rows) >= 60
+    assert sum(not r["answerable"] for r in rows) == 60
+    for letter in "cde":
+        done = subprocess.run([sys.executable, str(folder / f"check_{letter}.py")], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_failures_are_listed_for_tuning_sets_only():
+    """bench/error_stages.py --list refuses a held-out or judging set before loading anything."""
+    import subprocess
+    import sys
+
+    for args in (["--set", str(ROOT / "eval" / "seeds_qa.jsonl")],
+                 ["--set", str(ROOT / "eval" / "judge5" / "qa.jsonl"), "--docs", "x", "--index", "y"]):
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / "error_stages.py"), *args, "--list"],
+                              capture_output=True, text=True)
+        assert done.returncode == 2 and "tuning sets only" in done.stderr
