@@ -141,3 +141,29 @@ def test_failures_are_listed_for_tuning_sets_only():
         done = subprocess.run([sys.executable, str(ROOT / "bench" / "error_stages.py"), *args, "--list"],
                               capture_output=True, text=True)
         assert done.returncode == 2 and "tuning sets only" in done.stderr
+
+
+def test_pool_six_is_a_collection_of_its_own():
+    """eval/judge6: six synthetic documents, none of pool 5's, the tuning collection's or the
+    seeds', 180 questions whose gold strings stand verbatim there; each helper's check passes."""
+    import subprocess
+    import sys
+
+    folder = ROOT / "eval" / "judge6"
+    texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (folder / "docs").glob("*.txt")}
+    others = {re.sub(r"\s+", "", p.read_text(encoding="utf-8"))
+              for d in ("judge5/docs", "tune6/docs") for p in (ROOT / "eval" / d).glob("*.txt")}
+    assert len(texts) == 6 and not set(texts.values()) & others
+    assert not any(place in text for text in texts.values() for place in ("霁原", "琅峰", "澄川", "柘岭", "沅溪"))
+    rows = [json.loads(line) for line in (folder / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len({r["id"] for r in rows}) == len(rows) == 180
+    for r in rows:
+        assert r["type"] in TYPES and r["split"] == "judge6", r["id"]
+        if r["answerable"]:
+            assert all(re.sub(r"\s+", "", gold) in texts[r["source"]] for gold in r["answers"]), r["id"]
+        else:
+            assert r["answers"] == [] and r["source"] == "", r["id"]
+    assert sum(r["answerable"] and r["type"] == "quantity" for r in rows) >= 60
+    for letter in "fgh":
+        done = subprocess.run([sys.executable, str(folder / f"check_{letter}.py")], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
