@@ -1238,6 +1238,9 @@ def first_noun(question: str) -> str:
     return ""
 
 
+# How much of a document's start is its head (masthead, title, date line) for missing_key_terms.
+DOCUMENT_HEAD = 80
+
 _PURPOSE_CLAUSE = re.compile(r"^(?:为了|为|要想|想要)[^，,？?。]{2,30}[，,](?=.)")
 
 
@@ -2039,14 +2042,22 @@ class Reader:
 
     def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
         """Years, numbers, titles and quoted terms of the question that the passage's article
-        does not contain: a news article gives its year in the lead, not again in each paragraph."""
+        does not contain: a news article gives its year in the lead, not again in each paragraph.
+        The document's head counts too: a newspaper page's masthead dates every article on it,
+        and a report's title (澄川市2025年国民经济和社会发展统计公报) the year of every section."""
         article = self.index.article_text(passage.chunk_id) if passage.chunk_id >= 0 else passage.text
-        context = (passage.title + article).lower()
+        context = (passage.title + article + self.document_head(passage.source)).lower()
         question = question.lower()
         keys = re.findall(r"[0-9]{2,}", question) + [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + \
             [m.group()[1:-1] for m in QUOTED.finditer(question) if not COUNT_ABBREVIATION.fullmatch(m.group()[1:-1])] + \
             PERIOD.findall(question)
         return [k for k in keys if k not in context]
+
+    def document_head(self, name: str) -> str:
+        """The first DOCUMENT_HEAD characters of a document, white space removed (its masthead
+        or title); empty for a passage of no indexed document."""
+        entry = self.index.documents.get(name)
+        return "".join(entry.text[:4 * DOCUMENT_HEAD].split())[:DOCUMENT_HEAD] if entry is not None else ""
 
     def subject_unknown(self, question: str) -> bool:
         """The question's subject (first_noun) is in no document of the collection."""

@@ -997,3 +997,26 @@ def test_a_quoted_count_abbreviation_is_no_key_term(bot):
     passage = bot.retrieve(question, k=1)[0]
     assert reader.missing_key_terms(question, passage) == []
     assert reader.missing_key_terms("延边要推动看病相关的哪“智慧医联体”协同发展？", passage) == ["智慧医联体"]
+
+
+def test_a_year_in_the_documents_head_is_not_missing_from_its_sections(encoder, tmp_path):
+    """A statistical bulletin names its year once, in its title; a section (二、农业) does not
+    repeat it, and a question naming that year is not missing a key term there.  Another year is."""
+    from dataclasses import replace
+
+    from assistant import Assistant
+    from assistant.reader import Reader
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("澄川市2025年国民经济和社会发展统计公报\n\n澄川市统计局\n\n一、综合\n\n"
+                                "初步核算，全年全市地区生产总值3286.4亿元，比上年增长5.9%。\n\n二、农业\n\n"
+                                "全年粮食总产量96.8万吨，比上年增长1.2%。全年蔬菜产量312.5万吨。\n", encoding="utf-8")
+    bot = Assistant.load(docs=docs, index=tmp_path / "index", encoder=encoder, progress=False)
+    reader = Reader(bot.index)
+    assert reader.document_head("a.txt").startswith("澄川市2025年国民经济")
+    passage = next(p for p in bot.retrieve("澄川全年粮食总产量是多少？", k=3) if "96.8万吨" in p.text)
+    section = replace(passage, title="二、农业")        # the section alone: no year in its title or text
+    assert "2025" not in bot.index.article_text(section.chunk_id)
+    assert reader.missing_key_terms("2025年澄川全年粮食总产量是多少？", section) == []
+    assert reader.missing_key_terms("2024年澄川全年粮食总产量是多少？", section) == ["2024", "2024年"]
