@@ -137,11 +137,11 @@ def tune_items() -> list[dict]:
     return [dict(q, half="pool") for q in load_questions(TUNE_SET) if q.get("answerable", True)]
 
 
-def collect_tune(seeds_encoder=None) -> list[dict]:
+def collect_tune() -> list[dict]:
     """The tuning collection's questions retrieved over its own index (built when missing)."""
     from assistant import Assistant
 
-    bot = Assistant.load(docs=str(TUNE_DOCS), index=str(TUNE_INDEX), progress=False, encoder=seeds_encoder)
+    bot = Assistant.load(docs=str(TUNE_DOCS), index=str(TUNE_INDEX), progress=False)
     return retrieve_all(bot, tune_items(), "tune6")
 
 
