@@ -104,31 +104,41 @@ def test_pool_five_reads_its_own_collection():
     assert not {r["question"] for r in rows} & others
 
 
-def test_the_tuning_collection_is_its_own_and_apart_from_pool_five():
-    """eval/tune6: six synthetic documents of other places than pool 5's, 180 questions whose gold
-    strings stand verbatim there, quantity questions and unanswerable ones; each helper's check
-    script passes on its own ids."""
+def _synthetic_collection(name: str, split: str, letters: str, other_folders: tuple[str, ...],
+                          other_places: tuple[str, ...]) -> list[dict]:
+    """The checks a collection of eval/ written by helpers passes (eval/tune6, eval/judge6): six
+    documents, none of which stands in ``other_folders``, none naming ``other_places``; 180
+    questions of its split whose gold strings stand verbatim in their documents; at least 60
+    quantity questions; and each helper's own check script passes.  Returns the questions."""
     import subprocess
     import sys
 
-    folder = ROOT / "eval" / "tune6"
+    folder = ROOT / "eval" / name
     texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (folder / "docs").glob("*.txt")}
-    pool5 = {re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (ROOT / "eval" / "judge5" / "docs").glob("*.txt")}
-    assert len(texts) == 6 and not set(texts.values()) & pool5
-    assert not any(place in text for text in texts.values() for place in ("霁原", "琅峰"))
+    others = {re.sub(r"\s+", "", p.read_text(encoding="utf-8"))
+              for d in other_folders for p in (ROOT / "eval" / d).glob("*.txt")}
+    assert len(texts) == 6 and not set(texts.values()) & others
+    assert not any(place in text for text in texts.values() for place in other_places)
     rows = [json.loads(line) for line in (folder / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len({r["id"] for r in rows}) == len(rows) == 180
     for r in rows:
-        assert r["type"] in TYPES and r["split"] == "tune6", r["id"]
+        assert r["type"] in TYPES and r["split"] == split, r["id"]
         if r["answerable"]:
             assert all(re.sub(r"\s+", "", gold) in texts[r["source"]] for gold in r["answers"]), r["id"]
         else:
             assert r["answers"] == [] and r["source"] == "", r["id"]
     assert sum(r["answerable"] and r["type"] == "quantity" for r in rows) >= 60
-    assert sum(not r["answerable"] for r in rows) == 60
-    for letter in "cde":
+    for letter in letters:
         done = subprocess.run([sys.executable, str(folder / f"check_{letter}.py")], capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
+    return rows
+
+
+def test_the_tuning_collection_is_its_own_and_apart_from_pool_five():
+    """eval/tune6: six synthetic documents of other places than pool 5's, 180 questions, 60 of
+    them unanswerable."""
+    rows = _synthetic_collection("tune6", "tune6", "cde", ("judge5/docs",), ("霁原", "琅峰"))
+    assert sum(not r["answerable"] for r in rows) == 60
 
 
 def test_failures_are_listed_for_tuning_sets_only():
@@ -145,25 +155,6 @@ def test_failures_are_listed_for_tuning_sets_only():
 
 def test_pool_six_is_a_collection_of_its_own():
     """eval/judge6: six synthetic documents, none of pool 5's, the tuning collection's or the
-    seeds', 180 questions whose gold strings stand verbatim there; each helper's check passes."""
-    import subprocess
-    import sys
-
-    folder = ROOT / "eval" / "judge6"
-    texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (folder / "docs").glob("*.txt")}
-    others = {re.sub(r"\s+", "", p.read_text(encoding="utf-8"))
-              for d in ("judge5/docs", "tune6/docs") for p in (ROOT / "eval" / d).glob("*.txt")}
-    assert len(texts) == 6 and not set(texts.values()) & others
-    assert not any(place in text for text in texts.values() for place in ("霁原", "琅峰", "澄川", "柘岭", "沅溪"))
-    rows = [json.loads(line) for line in (folder / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len({r["id"] for r in rows}) == len(rows) == 180
-    for r in rows:
-        assert r["type"] in TYPES and r["split"] == "judge6", r["id"]
-        if r["answerable"]:
-            assert all(re.sub(r"\s+", "", gold) in texts[r["source"]] for gold in r["answers"]), r["id"]
-        else:
-            assert r["answers"] == [] and r["source"] == "", r["id"]
-    assert sum(r["answerable"] and r["type"] == "quantity" for r in rows) >= 60
-    for letter in "fgh":
-        done = subprocess.run([sys.executable, str(folder / f"check_{letter}.py")], capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
+    seeds' and none of their places, 180 questions."""
+    _synthetic_collection("judge6", "judge6", "fgh", ("judge5/docs", "tune6/docs", "../seeds"),
+                          ("霁原", "琅峰", "澄川", "柘岭", "沅溪"))
