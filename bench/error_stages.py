@@ -38,9 +38,10 @@ TUNING_SPLITS = ("dev", "tune6")
 STAGES = ("correct", "retrieval", "sentence", "span", "abstention", "no figure")
 
 
-def stage_of(bot, item: dict) -> str:
-    """The stage that lost ``item`` ("correct" when it is answered right)."""
-    shipped = bot.ask(item["question"])
+def stage_of(bot, item: dict, shipped=None) -> str:
+    """The stage that lost ``item`` ("correct" when it is answered right); ``shipped``: its
+    answer as shipped, when the caller has it already."""
+    shipped = bot.ask(item["question"]) if shipped is None else shipped
     if answer_correct(shipped, item):
         return "correct"
     reader = bot._reader            # the Reader that ask() built for this index
@@ -81,10 +82,10 @@ def main() -> int:
     items = [i for i in everything if i.get("answerable", True)]
     by_type: dict[str, Counter] = {}
     for item in items:
-        stage = stage_of(bot, item)
+        got = bot.ask(item["question"])
+        stage = stage_of(bot, item, got)
         by_type.setdefault(item.get("type", "?"), Counter())[stage] += 1
         if args.list and stage != "correct":
-            got = bot.ask(item["question"])
             print(f"{item['id']} [{item.get('type')}] {stage}: {item['question']}\n  gold {item['answers']} | "
                   f"got {got.text!r} (score {got.score:.3f}{'' if got.found else ', declined'})\n  sentence {got.sentence}")
     if args.list:
