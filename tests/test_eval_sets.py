@@ -158,3 +158,14 @@ def test_pool_six_is_a_collection_of_its_own():
     seeds' and none of their places, 180 questions."""
     _synthetic_collection("judge6", "judge6", "fgh", ("judge5/docs", "tune6/docs", "../seeds"),
                           ("霁原", "琅峰", "澄川", "柘岭", "沅溪"))
+
+
+def test_pool_seven_is_a_collection_of_its_own():
+    """eval/judge7: six synthetic documents, none of the other collections' and none of their
+    places, 180 questions; its answerable questions are asked nowhere else."""
+    rows = _synthetic_collection("judge7", "judge7", "ijk", ("judge5/docs", "tune6/docs", "judge6/docs", "../seeds"),
+                                 ("霁原", "琅峰", "澄川", "柘岭", "沅溪", "岚江", "鹭洲", "松泽"))
+    assert sum(not r["answerable"] for r in rows) == 60
+    others = {json.loads(line)["question"] for path in (ROOT / "eval").glob("**/*.jsonl") if "judge7" not in str(path)
+              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert not {r["question"] for r in rows if r["answerable"]} & others
