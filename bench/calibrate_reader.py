@@ -1,7 +1,7 @@
 """Fit the reader's abstention model on the dev split of the seed evaluation set.
 
     python bench/calibrate_reader.py            # prints weights, bias and threshold to paste in reader.py
-    python bench/calibrate_reader.py --with-tune   # the tuning collection's questions join dev's
+    python bench/calibrate_reader.py --with-tune   # the tuning collections' questions join dev's
 
 A logistic regression (numpy, L2-regularized) separates answerable from unanswerable dev
 questions using the FEATURES of Reader.evidence(); the threshold abstains on the most
@@ -110,25 +110,27 @@ def features(bot, items, names):
 
 
 def tune_features(bot, names):
-    """Evidence rows of the tuning collection's questions (eval/tune6, all of them), read over
-    its own index by the shipped reader model (never tuned on them) and, like the dev questions,
-    by the cross-fitting sentence ranker of their fold (bench/train_ranker.py --with-tune trains
-    the rankers on them)."""
-    from train_ranker import FOLDS, N_FOLDS, TUNE_DOCS, TUNE_INDEX, TUNE_SET, fold_of
+    """Evidence rows of the tuning collections' questions (eval/tune6 and eval/tune7, all of
+    them), each read over its own index by the shipped reader model (never tuned on them) and,
+    like the dev questions, by the cross-fitting sentence ranker of their fold
+    (bench/train_ranker.py --with-tune trains the rankers on them)."""
+    from train_ranker import FOLDS, N_FOLDS, TUNE_COLLECTIONS, fold_of, tune_paths
 
     from assistant.ranker import load_ranker
 
     folds = [load_ranker(str(FOLDS / f"fold{k}.json")) for k in range(N_FOLDS)]
     if any(f is None for f in folds):
         raise SystemExit(f"unreadable cross-fitting models in {FOLDS}: run python bench/train_ranker.py")
-    tune = Assistant.load(docs=str(TUNE_DOCS), index=str(TUNE_INDEX), progress=False, encoder=bot.encoder)
-    readers = {k: Reader(tune.index, sentence_ranker=folds[k]) for k in range(N_FOLDS)}
     rows, labels = [], []
-    for item in load_questions(TUNE_SET):
-        ev = evidence_of(tune, readers[fold_of(item["id"])], item["question"], tune.reader_encoder)
-        if ev is not None:
-            rows.append(ev)
-            labels.append(1.0 if item.get("answerable", True) else 0.0)
+    for name in TUNE_COLLECTIONS:
+        docs, index, questions = tune_paths(name)
+        tune = Assistant.load(docs=str(docs), index=str(index), progress=False, encoder=bot.encoder)
+        readers = {k: Reader(tune.index, sentence_ranker=folds[k]) for k in range(N_FOLDS)}
+        for item in load_questions(questions):
+            ev = evidence_of(tune, readers[fold_of(item["id"])], item["question"], tune.reader_encoder)
+            if ev is not None:
+                rows.append(ev)
+                labels.append(1.0 if item.get("answerable", True) else 0.0)
     return np.array([[r[n] for n in names] for r in rows]), np.array(labels)
 
 
@@ -198,14 +200,14 @@ def main() -> int:
     parser.add_argument("--no-guard", action="store_true",
                         help="fit the threshold on the seed dev split alone, without the even CMRC questions")
     parser.add_argument("--with-tune", action="store_true",
-                        help="fit on the tuning collection's questions (eval/tune6) too, beside the seed dev split")
+                        help="fit on the tuning collections' questions (eval/tune6, eval/tune7) too, beside the seed dev split")
     args = parser.parse_args()
     bot = Assistant.load(progress=False)
     items = load_questions(ROOT / "eval" / "seeds_qa.jsonl", "dev")
     names, x, y = features(bot, items, args.features.split(","))
     if args.with_tune:
         tx, ty = tune_features(bot, names)
-        print(f"with the tuning collection: {int(ty.sum())} answerable, {int(len(ty) - ty.sum())} unanswerable")
+        print(f"with the tuning collections: {int(ty.sum())} answerable, {int(len(ty) - ty.sum())} unanswerable")
         x, y = np.vstack([x, tx]), np.concatenate([y, ty])
     w, b = fit_logistic(x, y)
     p = 1 / (1 + np.exp(-(x @ w + b)))

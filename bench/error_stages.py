@@ -19,7 +19,7 @@ says which stage lost a question that is not answered correctly:
   question without a time), though the sentence holds the gold.
 Counts only: the questions are not printed, so that reading the table does not tune on them.
 ``--list`` prints them, with the unanswerable questions that were answered, for tuning sets only
-(the seed dev split, the tuning collection): it refuses held-out and judging sets.
+(the seed dev split, the tuning collections): it refuses held-out and judging sets.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from assistant import Assistant  # noqa: E402
 from assistant.evaluate import answer_correct, load_questions, passage_hit, squeeze  # noqa: E402
 
-TUNING_SPLITS = ("dev", "tune6")
+TUNING_SPLITS = ("dev", "tune6", "tune7")
 STAGES = ("correct", "retrieval", "sentence", "span", "abstention", "no figure")
 
 
@@ -69,7 +69,7 @@ def main() -> int:
     parser.add_argument("--docs", help="the set's own collection, when it is not the seeds (eval/judge5)")
     parser.add_argument("--index", help="with --docs: the folder of that collection's index")
     parser.add_argument("--list", action="store_true",
-                        help="list the questions not right (tuning sets only: the seed dev split, eval/tune6)")
+                        help="list the questions not right (tuning sets only: the seed dev split, eval/tune6, eval/tune7)")
     args = parser.parse_args()
     if bool(args.docs) != bool(args.index):
         parser.error("--docs and --index go together: the set's collection and the folder of its index")

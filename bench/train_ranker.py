@@ -13,7 +13,7 @@
     python bench/train_ranker.py --report --settings-cv span
     python bench/train_ranker.py --encoder-cv         # the reader's tuned model against the untuned one
     python bench/train_ranker.py --with-pools         # the listed judging pools teach too (not kept)
-    python bench/train_ranker.py --with-tune          # the tuning collection's questions teach too
+    python bench/train_ranker.py --with-tune          # the tuning collections' questions teach too
 
 Since the fourteenth session the reader reads with a tuned copy of the default model
 (assistant/reader_model.py), itself tuned on these training questions; so each training
@@ -75,14 +75,19 @@ QUESTIONS = ROOT / "bench" / "out" / "ranker_questions.pkl"
 # the twenty-sixth session (BENCHMARKS.md section 3, rule 3) and not kept: pool 4 did not move.
 TEACHING_POOLS = [ROOT / "eval" / name for name in ("seeds_qa_judge.jsonl", "seeds_qa_judge2.jsonl", "seeds_qa_judge3.jsonl")]
 USE_POOLS = False
-# The tuning collection (eval/tune6/: six synthetic documents of other places, with questions;
-# the twenty-eighth session): with --with-tune its answerable questions teach the rankers beside
-# the seed dev split, read over its own index by the shipped models (as new questions are) and
-# weighed as the seed questions are.  Source "tune6", half "pool"; the cross-fitting folds leave
-# out a fifth of them each, like the dev questions (for the abstention model's fit).
-TUNE_DOCS, TUNE_INDEX = ROOT / "eval" / "tune6" / "docs", ROOT / "bench" / "out" / "tune6_index"
-TUNE_SET = ROOT / "eval" / "tune6" / "qa.jsonl"
+# The tuning collections (eval/tune6/, the twenty-eighth session, and eval/tune7/, the twenty-
+# ninth: synthetic documents of other places, with questions): with --with-tune their answerable
+# questions teach the rankers beside the seed dev split, each read over its own index by the
+# shipped models (as new questions are) and weighed as the seed questions are.  Source the
+# collection's name ("tune6"), half "pool"; the cross-fitting folds leave out a fifth of them
+# each, like the dev questions (for the abstention model's fit).
+TUNE_COLLECTIONS = ("tune6", "tune7")
 USE_TUNE = False
+
+
+def tune_paths(name: str) -> tuple[Path, Path, Path]:
+    """A tuning collection's documents, index and questions."""
+    return ROOT / "eval" / name / "docs", ROOT / "bench" / "out" / f"{name}_index", ROOT / "eval" / name / "qa.jsonl"
 SEED_WEIGHT = 5.0
 FOLDS = ROOT / "bench" / "out" / "ranker_folds"
 N_FOLDS = 5
@@ -132,35 +137,36 @@ def seed_items() -> list[dict]:
                     for q in load_questions(path) if q.get("answerable", True)]
 
 
-def tune_items() -> list[dict]:
-    """The tuning collection's answerable questions (half "pool")."""
-    return [dict(q, half="pool") for q in load_questions(TUNE_SET) if q.get("answerable", True)]
+def tune_items(name: str) -> list[dict]:
+    """A tuning collection's answerable questions (half "pool")."""
+    return [dict(q, half="pool") for q in load_questions(tune_paths(name)[2]) if q.get("answerable", True)]
 
 
-def collect_tune() -> list[dict]:
-    """The tuning collection's questions retrieved over its own index (built when missing)."""
+def collect_tune(name: str) -> list[dict]:
+    """A tuning collection's questions retrieved over its own index (built when missing)."""
     from assistant import Assistant
 
-    bot = Assistant.load(docs=str(TUNE_DOCS), index=str(TUNE_INDEX), progress=False)
-    return retrieve_all(bot, tune_items(), "tune6")
+    docs, index, _ = tune_paths(name)
+    bot = Assistant.load(docs=str(docs), index=str(index), progress=False)
+    return retrieve_all(bot, tune_items(name), name)
 
 
 def teaching(d: dict) -> bool:
     """Whether an example is a training question: a tuning half, the pools with --with-pools and
-    the tuning collection with --with-tune."""
+    the tuning collections with --with-tune."""
     return d["half"] == "in" or (USE_POOLS and d["half"] == "pool" and d["source"] == "seeds") or \
-        (USE_TUNE and d["source"] == "tune6")
+        (USE_TUNE and d["source"] in TUNE_COLLECTIONS)
 
 
 def seed_like(d: dict) -> bool:
-    """Questions weighed as the seed questions are: the seeds' and the tuning collection's."""
-    return d["source"] in ("seeds", "tune6")
+    """Questions weighed as the seed questions are: the seeds' and the tuning collections'."""
+    return d["source"] == "seeds" or d["source"] in TUNE_COLLECTIONS
 
 
 def left_out_of_fold(d: dict, k: int) -> bool:
     """Whether cross-fitting fold k leaves the example out: the seed dev questions of fold k,
-    and the tuning collection's of fold k."""
-    return ((d["source"] == "seeds" and d["half"] == "in") or d["source"] == "tune6") and fold_of(d["id"]) == k
+    and the tuning collections' of fold k."""
+    return ((d["source"] == "seeds" and d["half"] == "in") or d["source"] in TUNE_COLLECTIONS) and fold_of(d["id"]) == k
 
 
 def index_versions() -> dict[str, str | None]:
@@ -665,7 +671,7 @@ def main() -> int:
     parser.add_argument("--with-pools", action="store_true",
                         help="train on the listed judging pools (TEACHING_POOLS) too, beside the seed dev split")
     parser.add_argument("--with-tune", action="store_true",
-                        help="train on the tuning collection's questions (eval/tune6) too, beside the seed dev split")
+                        help="train on the tuning collections' questions (eval/tune6, eval/tune7) too, beside the seed dev split")
     args = parser.parse_args()
     global DRAW, USE_POOLS, USE_TUNE
     DRAW, USE_POOLS, USE_TUNE = args.draw, args.with_pools, args.with_tune
@@ -690,19 +696,19 @@ def main() -> int:
 
     import encoder_halves
 
-    if USE_TUNE:
+    for name in TUNE_COLLECTIONS if USE_TUNE else ():
         # Cached beside the others, with the version of the index it was retrieved over.
-        version = getattr(current_version(TUNE_INDEX), "name", None)
-        if questions.get("tune6_version") != version or version is None or \
-                {q["id"] for q in questions.get("tune6", [])} != {q["id"] for q in tune_items()}:
-            questions["tune6"] = collect_tune()
-            questions["tune6_version"] = getattr(current_version(TUNE_INDEX), "name", None)
+        version = getattr(current_version(tune_paths(name)[1]), "name", None)
+        if questions.get(f"{name}_version") != version or version is None or \
+                {q["id"] for q in questions.get(name, [])} != {q["id"] for q in tune_items(name)}:
+            questions[name] = collect_tune(name)
+            questions[f"{name}_version"] = getattr(current_version(tune_paths(name)[1]), "name", None)
             QUESTIONS.write_bytes(pickle.dumps(questions))
 
     started = time.perf_counter()
     indexes = {"seeds": load_index(ROOT / "embeddings"), "cmrc": load_index(ROOT / "bench" / "out" / "cmrc_index")}
-    if USE_TUNE:
-        indexes["tune6"] = load_index(TUNE_INDEX)
+    for name in TUNE_COLLECTIONS if USE_TUNE else ():
+        indexes[name] = load_index(tune_paths(name)[1])
     # Each tuning question is read by a reader model tuned without it (encoder_halves.py).
     models, files = encoder_halves.HalfModels(), encoder_halves.seed_files()
     grouped = [g for name, index in indexes.items()

@@ -106,10 +106,11 @@ def test_pool_five_reads_its_own_collection():
 
 def _synthetic_collection(name: str, split: str, letters: str, other_folders: tuple[str, ...],
                           other_places: tuple[str, ...]) -> list[dict]:
-    """The checks a collection of eval/ written by helpers passes (eval/tune6, eval/judge6): six
-    documents, none of which stands in ``other_folders``, none naming ``other_places``; 180
-    questions of its split whose gold strings stand verbatim in their documents; at least 60
-    quantity questions; and each helper's own check script passes.  Returns the questions."""
+    """The checks a collection of eval/ written by helpers passes (eval/tune6, eval/judge6, …):
+    two documents per helper (one letter each), none of which stands in ``other_folders``, none
+    naming ``other_places``; 60 questions per helper, of its split, whose gold strings stand
+    verbatim in their documents; at least 20 quantity questions per helper; and each helper's own
+    check script passes.  Returns the questions."""
     import subprocess
     import sys
 
@@ -117,17 +118,17 @@ def _synthetic_collection(name: str, split: str, letters: str, other_folders: tu
     texts = {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (folder / "docs").glob("*.txt")}
     others = {re.sub(r"\s+", "", p.read_text(encoding="utf-8"))
               for d in other_folders for p in (ROOT / "eval" / d).glob("*.txt")}
-    assert len(texts) == 6 and not set(texts.values()) & others
+    assert len(texts) == 2 * len(letters) and not set(texts.values()) & others
     assert not any(place in text for text in texts.values() for place in other_places)
     rows = [json.loads(line) for line in (folder / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len({r["id"] for r in rows}) == len(rows) == 180
+    assert len({r["id"] for r in rows}) == len(rows) == 60 * len(letters)
     for r in rows:
         assert r["type"] in TYPES and r["split"] == split, r["id"]
         if r["answerable"]:
             assert all(re.sub(r"\s+", "", gold) in texts[r["source"]] for gold in r["answers"]), r["id"]
         else:
             assert r["answers"] == [] and r["source"] == "", r["id"]
-    assert sum(r["answerable"] and r["type"] == "quantity" for r in rows) >= 60
+    assert sum(r["answerable"] and r["type"] == "quantity" for r in rows) >= 20 * len(letters)
     for letter in letters:
         done = subprocess.run([sys.executable, str(folder / f"check_{letter}.py")], capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
@@ -139,6 +140,15 @@ def test_the_tuning_collection_is_its_own_and_apart_from_pool_five():
     them unanswerable."""
     rows = _synthetic_collection("tune6", "tune6", "cde", ("judge5/docs",), ("霁原", "琅峰"))
     assert sum(not r["answerable"] for r in rows) == 60
+
+
+def test_the_second_tuning_collection_is_its_own():
+    """eval/tune7: eight synthetic documents, none of the other collections' and none of their
+    places, 240 questions, 80 of them unanswerable."""
+    rows = _synthetic_collection("tune7", "tune7", "lmno",
+                                 ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "../seeds"),
+                                 ("霁原", "琅峰", "澄川", "柘岭", "沅溪", "岚江", "鹭洲", "松泽", "瑶汀", "泊岩", "霏江"))
+    assert sum(not r["answerable"] for r in rows) == 80
 
 
 def test_failures_are_listed_for_tuning_sets_only():
