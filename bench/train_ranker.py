@@ -83,6 +83,9 @@ USE_POOLS = False
 # each, like the dev questions (for the abstention model's fit).
 TUNE_COLLECTIONS = ("tune6", "tune7")
 USE_TUNE = False
+# How much a tuning collection's question weighs: None, as a seed question (SEED_WEIGHT in the
+# sentence ranker, SPAN_SEED_WEIGHT in the span ranker); 1, as a CMRC question (--tune-weight 1).
+TUNE_WEIGHT: float | None = None
 
 
 def tune_paths(name: str) -> tuple[Path, Path, Path]:
@@ -159,8 +162,15 @@ def teaching(d: dict) -> bool:
 
 
 def seed_like(d: dict) -> bool:
-    """Questions weighed as the seed questions are: the seeds' and the tuning collections'."""
-    return d["source"] == "seeds" or d["source"] in TUNE_COLLECTIONS
+    """Questions weighed as the seed questions are: the seeds' and, unless --tune-weight says
+    otherwise, the tuning collections'."""
+    return d["source"] == "seeds" or (d["source"] in TUNE_COLLECTIONS and TUNE_WEIGHT is None)
+
+
+def other_weight(d: dict) -> float:
+    """The weight of a question not weighed as the seed questions are: TUNE_WEIGHT for a tuning
+    collection's (--tune-weight), 1 for the others (CMRC's)."""
+    return TUNE_WEIGHT if d["source"] in TUNE_COLLECTIONS and TUNE_WEIGHT is not None else 1.0
 
 
 def left_out_of_fold(d: dict, k: int) -> bool:
@@ -238,7 +248,7 @@ SENTENCE_RANKER = dict(early_stopping=False, random_state=0)
 def stack(questions: list[dict], seed_weight: float = SEED_WEIGHT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     X = np.vstack([d["X"] for d in questions])
     y = np.concatenate([d["y"] for d in questions])
-    w = np.concatenate([np.full(len(d["y"]), seed_weight if seed_like(d) else 1.0) for d in questions])
+    w = np.concatenate([np.full(len(d["y"]), seed_weight if seed_like(d) else other_weight(d)) for d in questions])
     return X, y, w
 
 
@@ -339,7 +349,7 @@ def fit_span_ranker(train: list[dict], seed_weight: float = SPAN_SEED_WEIGHT, ba
             [train[i] for i in np.random.default_rng(1000 + b + 10_000 * DRAW).integers(0, len(train), len(train))]
         Xb = np.vstack([d["X"] for d in sample])
         y = np.concatenate([span_labels(d) for d in sample])
-        w = np.concatenate([np.full(len(d["f1"]), seed_weight if seed_like(d) else 1.0) for d in sample])
+        w = np.concatenate([np.full(len(d["f1"]), seed_weight if seed_like(d) else other_weight(d)) for d in sample])
         model = lightgbm.LGBMRanker(**{**SPAN_RANKER, **(settings or {})}).fit(Xb, y, group=[len(d["f1"]) for d in sample], sample_weight=w)
         exported = export_lightgbm(model.booster_, ranker.span_feature_names())
         check = ranker.TreeEnsemble(exported, ranker.span_feature_names()).decision(X)
@@ -672,9 +682,11 @@ def main() -> int:
                         help="train on the listed judging pools (TEACHING_POOLS) too, beside the seed dev split")
     parser.add_argument("--with-tune", action="store_true",
                         help="train on the tuning collections' questions (eval/tune6, eval/tune7) too, beside the seed dev split")
+    parser.add_argument("--tune-weight", type=float, default=None,
+                        help="with --with-tune: the tuning collections' questions weigh this much (default: as the seed questions)")
     args = parser.parse_args()
-    global DRAW, USE_POOLS, USE_TUNE
-    DRAW, USE_POOLS, USE_TUNE = args.draw, args.with_pools, args.with_tune
+    global DRAW, USE_POOLS, USE_TUNE, TUNE_WEIGHT
+    DRAW, USE_POOLS, USE_TUNE, TUNE_WEIGHT = args.draw, args.with_pools, args.with_tune, args.tune_weight
 
     questions = pickle.loads(QUESTIONS.read_bytes()) if QUESTIONS.exists() and not args.recollect else None
     if questions is not None and questions.get("versions") != index_versions():
