@@ -201,10 +201,13 @@ def main() -> int:
                         help="fit the threshold on the seed dev split alone, without the even CMRC questions")
     parser.add_argument("--with-tune", action="store_true",
                         help="fit on the tuning collections' questions (eval/tune6, eval/tune7) too, beside the seed dev split")
+    parser.add_argument("--threshold-on-dev", action="store_true",
+                        help="with --with-tune: choose the threshold on the seed dev rows alone (the weights on all)")
     args = parser.parse_args()
     bot = Assistant.load(progress=False)
     items = load_questions(ROOT / "eval" / "seeds_qa.jsonl", "dev")
     names, x, y = features(bot, items, args.features.split(","))
+    dev = len(y)
     if args.with_tune:
         tx, ty = tune_features(bot, names)
         print(f"with the tuning collections: {int(ty.sum())} answerable, {int(len(ty) - ty.sum())} unanswerable")
@@ -216,14 +219,19 @@ def main() -> int:
     # Guarded by the even CMRC questions: no more than 5% of them declined either.
     guard = None if args.no_guard else guard_features(names)
     guard_p = None if guard is None else 1 / (1 + np.exp(-(guard @ w + b)))
-    threshold = choose_threshold(p[y == 1].tolist(), p[y == 0].tolist(), 0.05,
+    # --threshold-on-dev: the weights read every row, the threshold the dev rows alone.
+    cut_p, cut_y = (p[:dev], y[:dev]) if args.threshold_on_dev else (p, y)
+    threshold = choose_threshold(cut_p[cut_y == 1].tolist(), cut_p[cut_y == 0].tolist(), 0.05,
                                  guard=None if guard_p is None else guard_p.tolist())
     print("CONFIDENCE_WEIGHTS = {")
     print("    " + ", ".join(f'"{n}": {v:.3f}' for n, v in zip(names, w)) + ",\n}")
     print(f"CONFIDENCE_BIAS = {b:.3f}")
     print(f"ABSTAIN_BELOW = {threshold:.3f}")
-    print(f"dev: abstention on unanswerable {np.mean(p[y == 0] < threshold):.3f}, "
-          f"wrong abstention {np.mean(p[y == 1] < threshold):.3f}")
+    for label, part in (("dev", slice(0, dev)), ("tuning collections", slice(dev, None))):
+        pp, yy = p[part], y[part]
+        if len(yy):
+            print(f"{label}: abstention on unanswerable {np.mean(pp[yy == 0] < threshold):.3f}, "
+                  f"wrong abstention {np.mean(pp[yy == 1] < threshold):.3f}")
     if guard_p is not None:
         print(f"even CMRC questions declined: {np.mean(guard_p < threshold):.3f} of {len(guard_p)}")
     for n in names:
