@@ -207,7 +207,7 @@ def main() -> int:
     bot = Assistant.load(progress=False)
     items = load_questions(ROOT / "eval" / "seeds_qa.jsonl", "dev")
     names, x, y = features(bot, items, args.features.split(","))
-    dev = len(y)
+    n_dev = len(y)                  # the dev rows come first
     if args.with_tune:
         tx, ty = tune_features(bot, names)
         print(f"with the tuning collections: {int(ty.sum())} answerable, {int(len(ty) - ty.sum())} unanswerable")
@@ -220,14 +220,14 @@ def main() -> int:
     guard = None if args.no_guard else guard_features(names)
     guard_p = None if guard is None else 1 / (1 + np.exp(-(guard @ w + b)))
     # --threshold-on-dev: the weights read every row, the threshold the dev rows alone.
-    cut_p, cut_y = (p[:dev], y[:dev]) if args.threshold_on_dev else (p, y)
+    cut_p, cut_y = (p[:n_dev], y[:n_dev]) if args.threshold_on_dev else (p, y)
     threshold = choose_threshold(cut_p[cut_y == 1].tolist(), cut_p[cut_y == 0].tolist(), 0.05,
                                  guard=None if guard_p is None else guard_p.tolist())
     print("CONFIDENCE_WEIGHTS = {")
     print("    " + ", ".join(f'"{n}": {v:.3f}' for n, v in zip(names, w)) + ",\n}")
     print(f"CONFIDENCE_BIAS = {b:.3f}")
     print(f"ABSTAIN_BELOW = {threshold:.3f}")
-    for label, part in (("dev", slice(0, dev)), ("tuning collections", slice(dev, None))):
+    for label, part in (("dev", slice(0, n_dev)), ("tuning collections", slice(n_dev, None))):
         pp, yy = p[part], y[part]
         if len(yy):
             print(f"{label}: abstention on unanswerable {np.mean(pp[yy == 0] < threshold):.3f}, "
