@@ -28,7 +28,9 @@ SHORT_LINE = 32
 _SPACE_RUN = re.compile(r"[ \t\u3000\u00a0\u2002-\u200a\u202f\u205f]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _MD_HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
-_ENUMERATED = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(?\d{1,2}[\.、．)）])")
+# Item marks: 一、 （二） 3. 4、 (5) 6） but not a decimal number: a hard-wrapped line that begins
+# "58.2亿元" continues the line before ("其中税收收入1" + "58.2亿元").
+_ENUMERATED = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(?\d{1,2}(?:[\.．](?!\d)|[、)）]))")
 _BYLINE = re.compile(r"^(本报讯|本报记者|记者|通讯员|（记者|\(记者)")
 _NEWS_LEAD = re.compile(r"^本报讯[（(][^）)]{0,40}[）)]")
 _CAPTION_END = re.compile(r"(摄|供图|图片来源\S*|制图)$")

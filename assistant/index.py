@@ -535,4 +535,5 @@ def _assemble(manifest, version, chunks, docs, faiss_index, bm25, sentences) -> 
 def default_chunking() -> dict:
     # version 2: BM25 tokens are converted to Simplified Chinese (lexical.tokenize)
     # version 3: no sentence end inside a short quotation or title (chunking.sentence_spans)
-    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 3}
+    # version 4: a wrapped line that begins with a decimal number (58.2亿元) is no item mark
+    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 4}

@@ -62,6 +62,32 @@ def test_hard_wrapped_lines_are_joined():
     assert all(p.text.rstrip(CLOSERS)[-1] in SENTENCE_END + "摄图" for p in body)
 
 
+def test_a_wrapped_line_that_begins_with_a_decimal_number_continues_the_line_before():
+    # A hard-wrapped report (a line every ~35 characters, a blank line between): the wrap falls
+    # inside 158.2亿元 and before 4.2%; "58." and "4." are not item marks as "2." is below.
+    lines = [
+        "八、财政金融",
+        "全年一般公共预算收入213.7亿元，比上年增长3.6%，其中税收收入1",
+        "58.2亿元，增长2.9%，税收占一般公共预算收入的比重为74.0%。一",
+        "般公共预算支出402.5亿元，增长2.1%，其中民生支出316.4亿元，占",
+        "一般公共预算支出的78.6%。全年意向成交额86.4亿元，同比增长1",
+        "4.2%。全年新设外商投资企业47家，实际使用外资2.86亿美元，下降",
+        "12.5%。从主要贸易伙伴看，对东盟进出口112.8亿元，增长15.3%，对",
+        "欧盟进出口98.5亿元，下降2.4%；对美国进出口71.2亿元，下降",
+        "6.8%。",
+        "九、重点项目",
+        "2.金泥精密电子陶瓷基板产业化",
+        "建设电子陶瓷基板生产线4条，总投资8.6亿元。",
+    ]
+    clean, paragraphs = reflow("\n\n".join(lines) + "\n")
+    assert "其中税收收入158.2亿元，增长2.9%" in clean
+    assert "同比增长14.2%。全年新设" in clean
+    body = [p for p in paragraphs if p.kind == "body"]
+    assert body[0].text.startswith("全年一般公共预算收入") and body[0].text.endswith("下降6.8%。")
+    assert [p.text for p in paragraphs if p.kind == "section"] == ["八、财政金融", "九、重点项目",
+                                                                  "2.金泥精密电子陶瓷基板产业化"]
+
+
 def test_words_broken_across_lines_are_rejoined():
     doc = read_document(SEEDS[1])
     clean, _ = reflow(doc.text)
