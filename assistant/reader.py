@@ -198,10 +198,10 @@ _WH_SPAN = re.compile(rf"在?(?:{WH_WORDS.pattern})")
 
 _NUM = r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千]+"
 _UNIT = (r"个百分点|百分点|万亿元|亿元|万元|千元|元|亿美元|万美元|美元|欧元|日元|韩元|港元|港币|新台币|英镑|镑|卢布|法郎|比索|卢比|里拉|美金|万人次|人次|万人|人|万户|户|家|个|名|位|项|件|次|回|场次|场|"
-         r"倍|座|所|处|条|种|款|批|类|台|辆|吨|万吨|千克|公斤|斤|亿斤|万斤|公里|千米|米|平方米|万平方米|平方公里|亩|万亩|公顷|"
-         r"万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|瓦|光年|公分|厘米|毫米|英寸|英吋|英尺|英里|海里|毫克|克|株|箱|袋|只|头|年|个月|月|天|日|"
+         r"倍|座|所|处|条|种|款|批|类|台|辆|吨标准煤|吨|万吨|千克|公斤|斤|亿斤|万斤|公里|千米|米|平方米|万平方米|平方公里|亩|万亩|公顷|"
+         r"万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|瓦|伏|立方米|标准箱|标箱|架次|班次|车次|艘次|光年|公分|厘米|毫米|英寸|英吋|英尺|英里|海里|毫克|克|株|箱|袋|只|头|年|个月|月|天|日|"
          # Measure words of things (not 部, 层, 道, 把, 片, 门: 一部分, 一层, 一道, 一把手 are no counts).
-         r"册|本|张|份|篇|首|枚|艘|架|棵|盏|套|间|栋|幢|颗|粒|"
+         r"册|本|张|份|篇|首|枚|艘|架|棵|盏|套|间|栋|幢|颗|粒|匹|羽|尾|周年|周岁|"
          r"小时|分钟|岁|号|期|届|%|％|‰|℃|℉|摄氏度|华氏度|度|cm|km²|km|kg|m²|m")
 _UNIT_WORD = re.compile(rf"(?:{_UNIT})")
 # 数千名, 几十个, 上千家: an approximate numeral keeps its 数 / 几 / 上.
@@ -618,7 +618,7 @@ def answer_slot(question: str, sentence: str) -> tuple[int, int]:
 
 def _candidates(question: str, kind: str, sentence: str, pos: list[str], slot: Slot) -> list[Span]:
     titles = [m.span() for m in BOOK_TITLE.finditer(sentence)]
-    tokens = _tokens_with_offsets(pos) if kind == "list" else []
+    tokens = _tokens_with_offsets(pos)
     candidates = []
     for span in typed_spans(sentence, pos, kind):
         if kind in ("person", "org", "place") and any(s <= span.start and span.end <= e for s, e in titles):
@@ -634,7 +634,8 @@ def _candidates(question: str, kind: str, sentence: str, pos: list[str], slot: S
             first = next((t for t in tokens if t[0] == start), None)
             if first is not None and first[3] == "p" and first[1] < end and "、" in sentence[first[1]:end]:
                 start = first[1]
-        start, end = _trim(sentence, start, end)
+        trimmed, end = _trim(sentence, start, end)
+        start = _word_start(tokens, trimmed, start)       # 有限公司 stays whole, not 限公司
         if end > start and not _inside_question(sentence[start:end], question):
             candidates.append(Span(start, end, kind))
     return candidates

@@ -2,7 +2,7 @@
 import pytest
 
 import assistant
-from assistant.reader import NOT_FOUND, pick_span, question_type
+from assistant.reader import NOT_FOUND, pick_span, question_type, typed_spans
 
 
 @pytest.mark.parametrize("question,kind", [
@@ -1020,3 +1020,30 @@ def test_a_year_in_the_documents_head_is_not_missing_from_its_sections(encoder, 
     assert "2025" not in bot.index.article_text(section.chunk_id)
     assert reader.missing_key_terms("2025年澄川全年粮食总产量是多少？", section) == []
     assert reader.missing_key_terms("2024年澄川全年粮食总产量是多少？", section) == ["2024", "2024年"]
+
+
+def test_units_of_statistical_reports_stay_with_their_figures():
+    # A figure is not cut from its unit: 21.5万标箱, not 21.5万 (thirtieth session, rule 2).
+    from assistant.lexical import pos_tags
+
+    port = "港口货物吞吐量由2020年的310万吨增加到2025年的760万吨，集装箱吞吐量达到21.5万标箱；"
+    span = pick_span("集装箱吞吐量达到多少？", "quantity", port, pos_tags(port))
+    assert port[span.start:span.end] == "21.5万标箱"
+    for text, figure in [("今年投放鱼苗1350万尾。", "1350万尾"), ("累计清淤326万立方米。", "326万立方米"),
+                         ("新建220千伏变电站2座。", "220千伏"), ("全州嘉洛马存栏约3.8万匹。", "约3.8万匹"),
+                         ("机场起降1.2万架次。", "1.2万架次"), ("庆祝建州70周年。", "70周年"),
+                         ("能耗下降到1.2万吨标准煤。", "1.2万吨标准煤")]:
+        spans = [text[s.start:s.end] for s in typed_spans(text, pos_tags(text), "quantity")]
+        assert figure in spans, (text, spans)
+
+
+def test_a_typed_candidate_is_trimmed_without_cutting_a_word():
+    # 由 is trimmed from the front of a name, but 有 of 有限公司 is the first character of a word.
+    from assistant.lexical import pos_tags
+    from assistant.reader import _candidates, find_slot
+
+    bridge = "大桥由禾阳路桥建设集团有限公司承建，施工高峰期有1100多名建设者同时作业。"
+    question = "浔河石埠大桥是哪家企业负责施工的？"
+    texts = [bridge[c.start:c.end] for c in _candidates(question, "org", bridge, pos_tags(bridge),
+                                                        find_slot(question, bridge))]
+    assert "有限公司" in texts and "限公司" not in texts
