@@ -536,4 +536,5 @@ def default_chunking() -> dict:
     # version 2: BM25 tokens are converted to Simplified Chinese (lexical.tokenize)
     # version 3: no sentence end inside a short quotation or title (chunking.sentence_spans)
     # version 4: a wrapped line that begins with a decimal number (58.2亿元) is no item mark
-    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 4}
+    # version 5: retrieval's vectors read the chunk's article title (pipeline.embedding_text)
+    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 5}

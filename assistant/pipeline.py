@@ -170,7 +170,7 @@ class Assistant:
         """Embed the chunks of prepared documents (retrieval's model), then their sentences and,
         in a pass of their own, their clauses (the reader's model), and add them.  With one
         model for both, chunks and sentences share a pass, as before index format 3."""
-        chunk_texts = [c.text for p in prepared for c in p.chunks]
+        chunk_texts = [embedding_text(c) for p in prepared for c in p.chunks]
         sentence_texts = [p.entry.text[s:e] for p in prepared for s, e in zip(p.sentences.start, p.sentences.end)]
         if self.reader_encoder is self.encoder:
             vectors = self.encoder.encode_passages(chunk_texts + sentence_texts, progress=progress)
@@ -627,6 +627,17 @@ def _remember_skipped(index: Index, path: Path, digest: str | None = None) -> No
         index.skipped[path.name] = digest or _file_sha256(path)
     except OSError:
         pass
+
+
+def embedding_text(chunk) -> str:
+    """What retrieval's model reads of a chunk: its article's title, then its text.  A chunk in
+    the middle of an article ("全县地区生产总值…") does not say whose figures it gives; the title
+    ("枫渡县国民经济和社会发展…规划纲要") does.  Not when the title is the file's name (no heading
+    found) or the chunk already opens with it."""
+    title = chunk.title.strip()
+    if not title or title == chunk.source.rsplit(".", 1)[0] or chunk.text.startswith(title[:10]):
+        return chunk.text
+    return f"{title}\n{chunk.text}"
 
 
 def _file_sha256(path: Path) -> str:

@@ -100,3 +100,18 @@ def test_a_model_that_cannot_be_found_fails_clearly(tmp_path):
     with pytest.raises(EncoderError) as err:
         Encoder(str(tmp_path / "no-such-model"))
     assert "no-such-model" in str(err.value)
+
+
+def test_retrieval_vectors_read_the_article_title_unless_it_is_the_file_name():
+    from assistant.pipeline import embedding_text
+    from assistant.records import Chunk
+
+    def chunk(title, text, source="a.txt"):
+        return Chunk(source=source, title=title, paragraph=3, start=0, end=len(text), text=text)
+
+    middle = chunk("枫渡县国民经济和社会发展第十五个五年规划纲要", "2025年全县地区生产总值预计达到386.5亿元。")
+    assert embedding_text(middle) == "枫渡县国民经济和社会发展第十五个五年规划纲要\n2025年全县地区生产总值预计达到386.5亿元。"
+    opening = chunk("延边州医药产业发展", "延边州医药产业发展\n\n今年以来，全州医药工业产值增长。")
+    assert embedding_text(opening) == opening.text             # it opens with its title already
+    untitled = chunk("DEV_318", "长齿锯犁鳗，为辐鳍鱼纲鳗鲡目锯齿鳗科的其中一个种。", source="DEV_318.txt")
+    assert embedding_text(untitled) == untitled.text           # the file's name is no title
