@@ -1,10 +1,10 @@
-"""Sweep the blend's dense weight (retriever.ALPHA) on three tuning sets at once.
+"""Sweep the blend's dense weight (retriever.ALPHA) on four tuning sets at once.
 
     python bench/alpha_sweep.py
 
-The seed dev split, the tuning collection (eval/tune6, over its own index) and the even CMRC 2018
-questions (over bench/out/cmrc_index): R@5 of hybrid retrieval (a top-5 passage from the gold
-file holds a gold string: evaluate.passage_hit) for each weight of the grid 0.5 ... 0.9, and
+The seed dev split, the tuning collections (eval/tune6 and eval/tune7, each over its own index;
+tune7 since the thirtieth session) and the even CMRC 2018 questions (over bench/out/cmrc_index):
+R@5 of hybrid retrieval (a top-5 passage from the gold file holds a gold string: evaluate.passage_hit) for each weight of the grid 0.5 ... 0.9, and
 their mean.  Each question is embedded once and every weight is computed from the same candidate
 scores, as Retriever.rank computes them (the twenty-eighth session's rule 5, BENCHMARKS.md
 section 3).  No held-out question is read.
@@ -55,12 +55,12 @@ def main() -> int:
     import cmrc_bench
 
     seeds = Assistant.load(progress=False)
-    tune = Assistant.load(docs=str(ROOT / "eval" / "tune6" / "docs"), index=str(ROOT / "bench" / "out" / "tune6_index"),
-                          progress=False, encoder=seeds.encoder)
+    tune = {n: Assistant.load(docs=str(ROOT / "eval" / n / "docs"), index=str(ROOT / "bench" / "out" / f"{n}_index"),
+                              progress=False, encoder=seeds.encoder) for n in ("tune6", "tune7")}
     documents, questions = cmrc_bench.load_cmrc(cmrc_bench.DATA)
     cmrc = cmrc_bench.open_index(argparse.Namespace(index=str(ROOT / "bench" / "out" / "cmrc_index"), model=None), documents)
     sets = {"seed dev": recall_at_5(seeds, load_questions(ROOT / "eval" / "seeds_qa.jsonl", "dev")),
-            "tuning collection": recall_at_5(tune, load_questions(ROOT / "eval" / "tune6" / "qa.jsonl")),
+            **{n: recall_at_5(bot, load_questions(ROOT / "eval" / n / "qa.jsonl")) for n, bot in tune.items()},
             "CMRC even": recall_at_5(cmrc, questions[::2])}
     print("| ALPHA | " + " | ".join(sets) + " | mean |\n|---|" + "---|" * (len(sets) + 1))
     for alpha in GRID:
