@@ -632,8 +632,8 @@ def _remember_skipped(index: Index, path: Path, digest: str | None = None) -> No
 def embedding_text(chunk) -> str:
     """What retrieval's model reads of a chunk: its article's title, then its text.  A chunk in
     the middle of an article ("全县地区生产总值…") does not say whose figures it gives; the title
-    ("枫渡县国民经济和社会发展…规划纲要") does.  Not when the title is the file's name (no heading
-    found) or the chunk already opens with it."""
+    ("澄川市2025年国民经济和社会发展统计公报") does.  Not when the title is the file's name (no
+    heading found) or the chunk already opens with it."""
     title = chunk.title.strip()
     if not title or title == chunk.source.rsplit(".", 1)[0] or chunk.text.startswith(title[:10]):
         return chunk.text
