@@ -87,10 +87,6 @@ USE_TUNE = False
 # sentence ranker, SPAN_SEED_WEIGHT in the span ranker); 1, as a CMRC question (--tune-weight 1).
 TUNE_WEIGHT: float | None = None
 
-
-def tune_paths(name: str) -> tuple[Path, Path, Path]:
-    """A tuning collection's documents, index and questions."""
-    return ROOT / "eval" / name / "docs", ROOT / "bench" / "out" / f"{name}_index", ROOT / "eval" / name / "qa.jsonl"
 SEED_WEIGHT = 5.0
 FOLDS = ROOT / "bench" / "out" / "ranker_folds"
 N_FOLDS = 5
@@ -128,6 +124,11 @@ def collect() -> dict[str, list[dict]]:
     questions = [dict(q, half="in" if i % 2 == 0 else "out") for i, q in enumerate(questions)]
     return {"seeds": retrieve_all(seeds, items, "seeds"), "cmrc": retrieve_all(cmrc, questions, "cmrc"),
             "versions": index_versions()}
+
+
+def tune_paths(name: str) -> tuple[Path, Path, Path]:
+    """A tuning collection's documents, index and questions."""
+    return ROOT / "eval" / name / "docs", ROOT / "bench" / "out" / f"{name}_index", ROOT / "eval" / name / "qa.jsonl"
 
 
 def seed_items() -> list[dict]:
