@@ -1519,6 +1519,8 @@ def head_missing(question: str, kind: str, sentence: str) -> bool:
 
 _PARTITIVES = ("中", "里", "之中", "当中", "其中")
 _FILLERS = {"分别", "一共", "总共"}
+# The words of a share (X 在 A 中占多大比例): they say what kind of figure is asked, not which part.
+_SHARE_WORDS = {"占", "只占", "占了", "占到", "比例", "份额", "比重", "占比", "几成", "百分之几", "多大", "多少"}
 
 
 def subset_part(question: str) -> list[str]:
@@ -1526,7 +1528,8 @@ def subset_part(question: str) -> list[str]:
     中，有多少人是种黑木耳的 -> 黑木耳; 案件中，涉及大气污染的有多少件 -> 涉及, 大气污染; each with the
     pieces jieba's search mode cuts it into): the content words of two or more characters after
     its last partitive (中, 里, 其中) before the question word, less the question word, units,
-    fillers and words the whole already says.  [] without a partitive."""
+    fillers, the words of a share (过夜游客在游客总数中只占多大比例: 比例 asks a share of the whole,
+    the part stands before it) and words the whole already says.  [] without a partitive."""
     from .lexical import pos_tags
 
     m = WH_WORDS.search(question)
@@ -1545,7 +1548,8 @@ def subset_part(question: str) -> list[str]:
     whole = question[:cut].lower()
     part = WH_WORDS.sub("|", question[cut:])
     return [w for w in _content_words(part)
-            if len(w) >= 2 and w not in whole and w not in _FILLERS and not _UNIT_WORD.fullmatch(w)]
+            if len(w) >= 2 and w not in whole and w not in _FILLERS and w not in _SHARE_WORDS
+            and not _UNIT_WORD.fullmatch(w)]
 
 
 def subset_missing(question: str, sentence: str) -> bool:

@@ -814,6 +814,11 @@ def test_a_part_of_a_whole_the_sentence_does_not_name():
     assert subset_missing("汪清县累计培育的558名高素质农民中，有多少人是种黑木耳的？", whole)
     counties = "延边州8个县(市)全部被纳入我省人参生产保护区,其中5个县(市)被纳入核心区。"
     assert not subset_missing("延边州被纳入人参生产保护区的县(市)中，有几个被纳入了核心区？", counties)
+    # the whole of a share is its base: the words after it ask for a share, not a part
+    assert subset_part("2025年沅溪州的过夜游客在游客总数中只占多大比例？") == []
+    assert subset_part("到10月底，风电、光伏这类清洁电源在全州发电装机里占了多大份额？") == []
+    assert not subset_missing("2025年沅溪州的过夜游客在游客总数中只占多大比例？", "过夜游客占比仅为36.1%。")
+    assert subset_part("澄川澈源新能源科技有限公司的员工中研发人员占多大比例？") == ["研发", "人员"]
 
 
 def test_one_item_of_an_enumeration_that_has_one_figure_in_all():
