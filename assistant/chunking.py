@@ -34,6 +34,7 @@ _ENUMERATED = re.compile(r"^([一二三四五六七八九十]+、|（[一二三�
 _BYLINE = re.compile(r"^(本报讯|本报记者|记者|通讯员|（记者|\(记者)")
 _NEWS_LEAD = re.compile(r"^本报讯[（(][^）)]{0,40}[）)]")
 _CAPTION_END = re.compile(r"(摄|供图|图片来源\S*|制图)$")
+_PHOTO_CREDIT_END = re.compile(r"(?:摄|摄影)[）)]?$")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _LABEL = re.compile(r"^\S{1,8}[：:]$")          # "汪清县：" introducing the heading below it
 _PHOTO_MARK = ("▲", "▼", "△", "▽", "◆")
@@ -157,6 +158,8 @@ def _paragraph_kind(text: str, markdown_heading: bool) -> str:
         return "heading"
     if _NEWS_LEAD.match(text):
         return "body"                          # "本报讯（记者…）今年…" opens an article
+    if _PHOTO_CREDIT_END.search(text) and len(text) < SHORT_LINE:
+        return "caption"                       # "记者邱雨桐 摄" under a photo: its credit, no byline
     if _BYLINE.match(text) and len(text) < SHORT_LINE:
         return "byline"
     if _CAPTION_END.search(text) and len(text) < 60 or text.startswith(_PHOTO_MARK):

@@ -537,4 +537,5 @@ def default_chunking() -> dict:
     # version 3: no sentence end inside a short quotation or title (chunking.sentence_spans)
     # version 4: a wrapped line that begins with a decimal number (58.2亿元) is no item mark
     # version 5: retrieval's vectors read the chunk's article title (pipeline.embedding_text)
-    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 5}
+    # version 6: a photo credit under a caption (记者邱雨桐 摄) is the caption's, not a byline
+    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 6}

@@ -88,6 +88,18 @@ def test_a_wrapped_line_that_begins_with_a_decimal_number_continues_the_line_bef
                                                                   "2.金泥精密电子陶瓷基板产业化"]
 
 
+def test_a_photo_credit_under_a_caption_is_the_captions_not_a_byline():
+    page = ("定保持Ⅱ类水质，湿地记录鸟类增至187种，其中国家一级保护鸟类9种。\n\n"
+            "图为上湖镇农民在稻田环沟中起捕小龙虾。\n记者邱雨桐 摄\n\n"
+            "稻田里养出“致富虾”\n\n本报讯（记者邱雨桐）金秋十月，松岙县上湖镇的稻田里一片金黄，"
+            "农户们一边收割晚稻，一边从稻田环沟里起捕小龙虾。\n")
+    clean, paragraphs = reflow(page)
+    assert {p.text: p.kind for p in paragraphs}["记者邱雨桐 摄"] == "caption"
+    _, chunks = chunk_document(page, "page.txt")
+    assert chunks[0].text.endswith("记者邱雨桐 摄")
+    assert chunks[1].text.startswith("稻田里养出“致富虾”")
+
+
 def test_words_broken_across_lines_are_rejoined():
     doc = read_document(SEEDS[1])
     clean, _ = reflow(doc.text)
