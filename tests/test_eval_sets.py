@@ -179,3 +179,16 @@ def test_pool_seven_is_a_collection_of_its_own():
     others = {json.loads(line)["question"] for path in (ROOT / "eval").glob("**/*.jsonl") if "judge7" not in str(path)
               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
     assert not {r["question"] for r in rows if r["answerable"]} & others
+
+
+def test_pool_eight_is_a_collection_of_its_own():
+    """eval/judge8: six synthetic documents, none of the other collections' and none of their
+    places, 180 questions, 60 of them unanswerable; its answerable questions are asked nowhere else."""
+    rows = _synthetic_collection("judge8", "judge8", "pqr",
+                                 ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "../seeds"),
+                                 ("霁原", "琅峰", "澄川", "柘岭", "沅溪", "岚江", "鹭洲", "松泽", "瑶汀", "泊岩", "霏江",
+                                  "砚湖", "枫渡", "蔚宁", "漪水"))
+    assert sum(not r["answerable"] for r in rows) == 60
+    others = {json.loads(line)["question"] for path in (ROOT / "eval").glob("**/*.jsonl") if "judge8" not in str(path)
+              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert not {r["question"] for r in rows if r["answerable"]} & others
