@@ -59,16 +59,17 @@
    how much of the question the passage covers (its question word, units and words naming
    the document left out: 公里 says what kind of answer, 报道 and 主标题 what kind of text, not
    what about), the question's subject missing from every document (月球 of 月球的质量是多少, or a
-   Latin-letter name such as iPhone: subject_unknown), key terms (years, numbers, titles)
-   missing from the passage's article, the asked unit missing from the sentence's numbers
+   Latin-letter name such as iPhone: subject_unknown), key terms (years, numbers, titles, a
+   phase such as 二期) missing from the passage's article, the asked unit missing from the sentence's numbers
    (多少亩, 哪一年, or a measure asked by name: 总投资 -> money, 面积 -> area), the asked role
    missing from it (…的院长是谁), the part of a whole the question asks about missing from it
    (558名高素质农民中，有多少人是种黑木耳的: subset_missing), and a conflict: the sentence names
    another phase, quarter, year or place than the one asked (一期 asked, 二期 said:
-   qualifier_conflict; a sentence that names no place is about its article title's place; 全州
+   qualifier_conflict; 今年 and 去年 are years of the document's dated head, so 2023年 is not
+   answered by 今年 on a page of 2025; a sentence that names no place is about its article title's place; 全州
    does not answer for one of its cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值
    or 投资 for 利润, nor 零售总额 for 消费价格: another economic measure, nor 工业 for 服务业:
-   another sector, nor a total for 增长了多少: a sentence with no word of change, nor the 局长 of
+   another sector, nor 旅客 for 货邮 or 农村居民 for 城镇居民: another group counted, nor a total for 增长了多少: a sentence with no word of change, nor the 局长 of
    政数局 for the 局长 of 科技局, nor a figure reached, 提升至1.2万平方米, or a new name or
    place, 更名为…, 搬迁至…, for the state before the change, 升级之前, 原来叫什么, nor 开工 for
    竣工: another stage of a project), which the reply then names.  A unit is asked by a measure word (多少亩),
@@ -1268,8 +1269,10 @@ def missing_entities(question: str, context: str) -> list[str]:
 # the Nth session or round.  The sentence that names another one of the same kind and not the
 # asked one speaks of something else ("污水处理厂一期" over a sentence on 二期).
 _CN_NUM = "一二三四五六七八九十百两0-9０-９"
+# A phase of a project: 一期, 二期, 第三期 (a key term too: Reader.missing_key_terms).
+PHASE = re.compile(rf"第?[{_CN_NUM}]+期")
 QUALIFIERS = (
-    re.compile(rf"第?[{_CN_NUM}]+期"),
+    PHASE,
     re.compile(r"[一二三四1-4]季度"),
     re.compile(r"上半年|下半年"),
     YEAR,
@@ -1304,11 +1307,16 @@ _MEASURES = tuple(re.compile(p) for p in (
 
 # Sectors of an economy, told apart the same way (规模以上服务业企业 asked, 规模以上工业企业 said).
 _SECTORS = tuple(re.compile(p) for p in (r"工业|制造业", r"服务业", r"农业", r"建筑业", r"房地产"))
+# Groups a figure counts, told apart the same way: an airport's passengers are not its freight
+# (货邮吞吐量 asked, 旅客吞吐量 said), town residents not village residents.
+_GROUPS = tuple(re.compile(p) for p in (r"旅客", r"货邮|货物|货运", r"集装箱", r"城镇居民", r"农村居民",
+                                        r"全体居民"))
 
 
 def _measure_conflicts(question: str, sentence: str, groups: tuple[re.Pattern, ...] = _MEASURES) -> list[tuple[str, str]]:
     """(the measure asked, the one the sentence gives) when the sentence gives another measure
-    and not the one asked; with ``groups=_SECTORS``, the same for sectors."""
+    and not the one asked; with ``groups=_SECTORS`` or ``_GROUPS``, the same for sectors and for
+    the groups a figure counts (旅客 / 货邮, 城镇居民 / 农村居民)."""
     pairs = [(p.search(question), p.search(sentence)) for p in groups]
     asked = [q.group() for q, s in pairs if q and not s]
     said = [s.group() for q, s in pairs if s and not q]
@@ -1345,8 +1353,35 @@ def _places(tokens) -> list[str]:
 
 def _qualifier_kind(qualifier: str) -> str:
     """What a qualifier counts, its last character: 届 and 次 of 第十四届 and 第三次 are two
-    kinds; every phase ends in 期, every year in 年."""
-    return qualifier[-1]
+    kinds; every phase ends in 期, every year in 年.  A year said relative to an unknown date
+    (去年, 今年) is a kind of its own: it can be told from another relative year only."""
+    return "相对" if qualifier in _YEAR_OFFSET else qualifier[-1]
+
+
+# Years said relative to the document's date (a newspaper page's masthead: 2025年10月16日).
+_RELATIVE_YEAR = re.compile(r"(?<![提以之])前年|去年|今年|明年")
+_YEAR_OFFSET = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+_FULL_DATE = re.compile(r"((?:19|20)[0-9]{2})年[0-9]{1,2}月[0-9]{1,2}日")
+
+
+def document_year(head: str) -> int | None:
+    """The year of the first full date (2025年10月16日) in a document's head: the date of a
+    newspaper page or of a report, the year its 今年 and 去年 are counted from; None without one
+    (a range of years, 2024—2026年, is no date)."""
+    m = _FULL_DATE.search(head)
+    return int(m.group(1)) if m else None
+
+
+def _relative_years(text: str, year: int | None) -> dict[str, str]:
+    """The years ``text`` says relative to its document's date, each with how a reply shows it:
+    {"2024年": "去年（2024年）"} in a document of 2025; {"去年": "去年"} when the date is unknown."""
+    out: dict[str, str] = {}
+    for word in dict.fromkeys(_RELATIVE_YEAR.findall(text)):
+        if year is None:
+            out.setdefault(word, word)
+        else:
+            out.setdefault(f"{year + _YEAR_OFFSET[word]}年", f"{word}（{year + _YEAR_OFFSET[word]}年）")
+    return out
 
 
 def _years_covered(sentence: str) -> set[str]:
@@ -1358,7 +1393,8 @@ def _years_covered(sentence: str) -> set[str]:
     return years
 
 
-def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = None, title: str = "") -> list[str]:
+def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = None, title: str = "",
+                       year: int | None = None) -> list[str]:
     """The question's qualifiers (QUALIFIERS, and places such as 黑龙江省) that the sentence
     replaces by another of the same kind: 一期 asked, 二期 said; 2023年 asked, 2021年 said;
     黑龙江省 asked, 吉林省 said.  A sentence that names no qualifier of that kind, or the asked
@@ -1368,12 +1404,14 @@ def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = Non
     "今年上半年，空气质量优良天数比例为98.4%" does not answer for 珲春市).  The whole of a
     higher level (全州) does not answer for a place within it (珲春市), and an amount the
     question sets as a tier (超5亿元的企业) is not answered by other amounts of its unit
-    (超10亿元企业4家)."""
-    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos, title)]
+    (超10亿元企业4家).  The sentence's 今年, 去年, 明年 are years of the document's date
+    (``year``, document_year), and so are the question's: 2023年 asked is not answered by a
+    sentence of 今年 on a page of 2025; without a date, 去年 asked is still not answered by 今年."""
+    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos, title, year)]
 
 
 def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = None,
-                        title: str = "") -> list[tuple[str, str]]:
+                        title: str = "", year: int | None = None) -> list[tuple[str, str]]:
     """qualifier_conflict's pairs: (the asked qualifier, what the sentence says instead)."""
     from .lexical import pos_tags
 
@@ -1381,17 +1419,24 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
     for pattern in QUALIFIERS:
         # One kind per counter: 第十四届 and 第三次 are told apart from other 届 and 次 alone.
         kinds: dict[str, set[str]] = {}
-        for q in pattern.findall(question):
+        asked_all, said_all = pattern.findall(question), pattern.findall(sentence)
+        shown: dict[str, str] = {}
+        if pattern is YEAR:
+            relative = _relative_years(question, year)
+            shown = _relative_years(sentence, year)
+            asked_all, said_all = asked_all + list(relative), said_all + list(shown)
+            shown = {**relative, **shown}
+        for q in asked_all:
             kinds.setdefault(_qualifier_kind(q), set()).add(q)
-        said_all = pattern.findall(sentence)
         for kind, asked in sorted(kinds.items()):
-            if any(q in sentence for q in asked):
+            if any(q in sentence or q in said_all for q in asked):
                 continue
             if pattern is YEAR and asked & _years_covered(sentence):
                 continue
             said = {q for q in said_all if _qualifier_kind(q) == kind} - asked
             if said:
-                conflicts.extend((q, "、".join(sorted(said))) for q in sorted(asked))
+                conflicts.extend((shown.get(q, q), "、".join(shown.get(s, s) for s in sorted(said)))
+                                 for q in sorted(asked))
     said_places = _places(pos if pos is not None else pos_tags(sentence))
     asked_places = _places(pos_tags(question))
     for place in asked_places:
@@ -1418,7 +1463,8 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
     if change and not _CHANGE_SAID.search(sentence) and (amount := _AMOUNT.search(sentence)):
         conflicts.append((change.group(1), amount.group()))
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
-        _measure_conflicts(question, sentence, _SECTORS) + _owner_conflicts(question, sentence) + \
+        _measure_conflicts(question, sentence, _SECTORS) + _measure_conflicts(question, sentence, _GROUPS) + \
+        _owner_conflicts(question, sentence) + \
         _before_conflicts(question, sentence) + _stage_conflicts(question, sentence)
 
 
@@ -2046,8 +2092,8 @@ class Reader:
                                                 synonym_coverage)
 
     def missing_key_terms(self, question: str, passage: Passage) -> list[str]:
-        """Years, numbers, titles and quoted terms of the question that the passage's article
-        does not contain: a news article gives its year in the lead, not again in each paragraph.
+        """Years, numbers, titles, quoted terms and phases (二期) of the question that the passage's
+        article does not contain: a news article gives its year in the lead, not again in each paragraph.
         The document's head counts too: a newspaper page's masthead dates every article on it,
         and a report's title (澄川市2025年国民经济和社会发展统计公报) the year of every section."""
         article = self.index.article_text(passage.chunk_id) if passage.chunk_id >= 0 else passage.text
@@ -2056,7 +2102,10 @@ class Reader:
         keys = re.findall(r"[0-9]{2,}", question) + [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + \
             [m.group()[1:-1] for m in QUOTED.finditer(question) if not COUNT_ABBREVIATION.fullmatch(m.group()[1:-1])] + \
             PERIOD.findall(question)
-        return [k for k in keys if k not in context]
+        # A phase (二期, 第三期) the article never names: 二期要投资多少 over the whole project's 总投资.
+        phases = [m.group().removeprefix("第") for m in PHASE.finditer(question)]
+        return [k for k in keys if k not in context] + \
+            [p for p in dict.fromkeys(phases) if p not in context and not (p == "一期" and "首期" in context)]
 
     def document_head(self, name: str) -> str:
         """The first DOCUMENT_HEAD characters of a document, white space removed (its masthead
@@ -2107,7 +2156,8 @@ class Reader:
             "head_missing": float(head_missing(question, kind, sentence)),
             "subset_missing": float(subset_missing(question, sentence)),
             "item_of_total": float(item_of_total(question, kind, sentence)),
-            "conflict": float(bool(qualifier_conflict(question, sentence, pos, passage.title))),
+            "conflict": float(bool(qualifier_conflict(question, sentence, pos, passage.title,
+                                                      document_year(self.document_head(passage.source))))),
         }
 
     @staticmethod
@@ -2230,8 +2280,9 @@ class Reader:
         """The reason to add to an abstention, when one can be said for sure: the closest
         sentence is about another phase, year or place (qualifier_conflicts), or a year, title or
         name of the question is in none of the documents.  "" otherwise."""
+        passage = passages[best.passage]
         conflicts = qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row],
-                                        passages[best.passage].title)
+                                        passage.title, document_year(self.document_head(passage.source)))
         if conflicts:
             asked, said = conflicts[0]
             return f"（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"

@@ -330,6 +330,30 @@ def test_the_subject_of_a_who_question_is_not_a_role():
     assert role_missing("延吉市林业局局长叫什么名字？", "person", "延吉市林业局等部门累计栽植乔灌木8000余株。")
 
 
+def test_relative_years_are_years_of_the_documents_date():
+    from assistant.reader import document_year, qualifier_conflict, qualifier_conflicts
+
+    assert document_year("柘岭报2025年11月20日星期四第2版综合新闻一片桑叶“织”出致富路") == 2025
+    # a range of years in a title is no date
+    assert document_year("印发《延边州加快推进医药健康产业高质量发展的实施方案（2024—2026年）》的通知") is None
+    visitors = "今年1—10月，云雾岭村接待游客41.6万人次，同比增长34%。"
+    # on a page of 2025, 今年 is 2025: it does not answer for 2023
+    assert qualifier_conflicts("云雾岭村2023年全年接待了多少游客？", visitors, year=2025) == \
+        [("2023年", "今年（2025年）")]
+    assert qualifier_conflict("云雾岭村2025年接待了多少游客？", visitors, year=2025) == []
+    # without a date the written year is not compared with 今年
+    assert qualifier_conflict("云雾岭村2023年全年接待了多少游客？", visitors) == []
+    # the question is read in the document's frame; without a date, 去年 is still not 今年
+    assert qualifier_conflicts("云雾岭村去年接待了多少游客？", visitors) == [("去年", "今年")]
+    assert qualifier_conflicts("云雾岭村去年接待了多少游客？", visitors, year=2025) == \
+        [("去年（2024年）", "今年（2025年）")]
+    assert qualifier_conflict("云雾岭村今年接待了多少游客？", visitors, year=2025) == []
+    # a sentence that names the asked year too, as a comparison, is no conflict
+    price = "今年每斤收购价比去年提高0.8元。"
+    assert qualifier_conflict("2024年每斤收购价是多少？", price, year=2025) == []
+    assert qualifier_conflict("2023年每斤收购价是多少？", price, year=2025) == ["2023年"]
+
+
 def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
     from assistant.reader import qualifier_conflict, qualifier_conflicts
 
@@ -360,6 +384,13 @@ def test_a_sentence_on_another_phase_year_or_place_is_a_conflict():
     assert qualifier_conflicts("新增了多少户规模以上服务业企业？", "新增规模以上工业企业35户。") == [("服务业", "工业")]
     assert qualifier_conflict("新增了多少户规模以上制造业企业？", "新增规模以上工业企业35户。") == []
     assert qualifier_conflict("新增了多少户规模以上服务业企业？", "新增规模以上企业35户。") == []
+    # passengers are not freight; a sentence that names both groups is no conflict
+    airport = "砚湖机场完成旅客吞吐量287.5万人次，增长14.2%。"
+    assert qualifier_conflicts("2025年砚湖机场的货邮吞吐量是多少？", airport) == [("货邮", "旅客")]
+    assert qualifier_conflict("2025年砚湖机场的旅客吞吐量是多少？", airport) == []
+    income = "城镇居民人均可支配收入年均增长6%左右，农村居民人均可支配收入年均增长7.5%左右。"
+    assert qualifier_conflict("城镇居民人均可支配收入年均增长多少？", income) == []
+    assert qualifier_conflict("农村居民人均可支配收入年均增长多少？", income) == []
     # one village does not answer for the whole county
     village = "目前，村里种植的黑木耳规模达到700多万袋。"
     assert qualifier_conflicts("汪清县全县的黑木耳种植规模有多少袋？", village) == [("全县", "村里")]
@@ -1025,6 +1056,29 @@ def test_a_year_in_the_documents_head_is_not_missing_from_its_sections(encoder, 
     assert "2025" not in bot.index.article_text(section.chunk_id)
     assert reader.missing_key_terms("2025年澄川全年粮食总产量是多少？", section) == []
     assert reader.missing_key_terms("2024年澄川全年粮食总产量是多少？", section) == ["2024", "2024年"]
+
+
+def test_a_phase_the_article_never_names_is_a_missing_key_term(tmp_path, encoder):
+    """二期 asked of an article on the whole project (总投资26.8亿元) is missing; 一期 is found as
+    首期; an article that names the phase anywhere misses nothing."""
+    from assistant import Assistant
+    from assistant.reader import Reader
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("恒纶新材料高性能纤维项目投产\n\n本报讯（记者韦一苇）恒纶新材料年产3万吨高性能纤维项目"
+                                "正式投产。该项目总投资26.8亿元，是全市重点项目。\n\n"
+                                "临港物流园首期工程开工\n\n本报讯（记者许嘉禾）临港物流园首期工程开工，总投资18.5亿元，"
+                                "二期工程计划明年开工。\n", encoding="utf-8")
+    bot = Assistant.load(docs=docs, index=tmp_path / "index", encoder=encoder, progress=False)
+    reader = Reader(bot.index)
+    fibre = next(p for p in bot.retrieve("恒纶高性能纤维项目总投资是多少？", k=3) if "26.8亿元" in p.text)
+    port = next(p for p in bot.retrieve("临港物流园工程总投资是多少？", k=3) if "18.5亿元" in p.text)
+    assert reader.missing_key_terms("恒纶高性能纤维项目二期要投资多少？", fibre) == ["二期"]
+    assert reader.missing_key_terms("恒纶高性能纤维项目要投资多少？", fibre) == []
+    assert reader.missing_key_terms("临港物流园一期工程总投资是多少？", port) == []
+    assert reader.missing_key_terms("临港物流园第二期工程什么时候开工？", port) == []
+    assert reader.missing_key_terms("临港物流园三期工程总投资是多少？", port) == ["三期"]
 
 
 def test_units_of_statistical_reports_stay_with_their_figures():
