@@ -60,16 +60,18 @@
    the document left out: 公里 says what kind of answer, 报道 and 主标题 what kind of text, not
    what about), the question's subject missing from every document (月球 of 月球的质量是多少, or a
    Latin-letter name such as iPhone: subject_unknown), key terms (years, numbers, titles, a
-   phase such as 二期) missing from the passage's article, the asked unit missing from the sentence's numbers
-   (多少亩, 哪一年, or a measure asked by name: 总投资 -> money, 面积 -> area), the asked role
+   phase such as 二期) missing from the passage's article, the asked unit missing from the
+   sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 -> money, 面积 -> area), the asked role
    missing from it (…的院长是谁), the part of a whole the question asks about missing from it
    (558名高素质农民中，有多少人是种黑木耳的: subset_missing), and a conflict: the sentence names
    another phase, quarter, year or place than the one asked (一期 asked, 二期 said:
    qualifier_conflict; 今年 and 去年 are years of the document's dated head, so 2023年 is not
-   answered by 今年 on a page of 2025; a sentence that names no place is about its article title's place; 全州
+   answered by 今年 on a page of 2025; a sentence that names no place is about its article
+   title's place; 全州
    does not answer for one of its cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值
    or 投资 for 利润, nor 零售总额 for 消费价格: another economic measure, nor 工业 for 服务业:
-   another sector, nor 旅客 for 货邮 or 农村居民 for 城镇居民: another group counted, nor a total for 增长了多少: a sentence with no word of change, nor the 局长 of
+   another sector, nor 旅客 for 货邮 or 农村居民 for 城镇居民: another group counted, nor a total
+   for 增长了多少: a sentence with no word of change, nor the 局长 of
    政数局 for the 局长 of 科技局, nor a figure reached, 提升至1.2万平方米, or a new name or
    place, 更名为…, 搬迁至…, for the state before the change, 升级之前, 原来叫什么, nor 开工 for
    竣工: another stage of a project), which the reply then names.  A unit is asked by a measure word (多少亩),
@@ -1351,17 +1353,17 @@ def _places(tokens) -> list[str]:
     return out
 
 
+# Years said relative to the document's date (a newspaper page's masthead: 2025年10月16日).
+_RELATIVE_YEAR = re.compile(r"(?<![提以之])前年|去年|今年|明年")
+_YEAR_OFFSET = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+_FULL_DATE = re.compile(r"((?:19|20)[0-9]{2})年[0-9]{1,2}月[0-9]{1,2}日")
+
+
 def _qualifier_kind(qualifier: str) -> str:
     """What a qualifier counts, its last character: 届 and 次 of 第十四届 and 第三次 are two
     kinds; every phase ends in 期, every year in 年.  A year said relative to an unknown date
     (去年, 今年) is a kind of its own: it can be told from another relative year only."""
     return "相对" if qualifier in _YEAR_OFFSET else qualifier[-1]
-
-
-# Years said relative to the document's date (a newspaper page's masthead: 2025年10月16日).
-_RELATIVE_YEAR = re.compile(r"(?<![提以之])前年|去年|今年|明年")
-_YEAR_OFFSET = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
-_FULL_DATE = re.compile(r"((?:19|20)[0-9]{2})年[0-9]{1,2}月[0-9]{1,2}日")
 
 
 def document_year(head: str) -> int | None:
@@ -1420,12 +1422,11 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
         # One kind per counter: 第十四届 and 第三次 are told apart from other 届 and 次 alone.
         kinds: dict[str, set[str]] = {}
         asked_all, said_all = pattern.findall(question), pattern.findall(sentence)
-        shown: dict[str, str] = {}
+        shown: dict[str, str] = {}                 # how a reply names a relative year
         if pattern is YEAR:
-            relative = _relative_years(question, year)
-            shown = _relative_years(sentence, year)
-            asked_all, said_all = asked_all + list(relative), said_all + list(shown)
-            shown = {**relative, **shown}
+            asked_relative, said_relative = _relative_years(question, year), _relative_years(sentence, year)
+            asked_all, said_all = asked_all + list(asked_relative), said_all + list(said_relative)
+            shown = {**asked_relative, **said_relative}
         for q in asked_all:
             kinds.setdefault(_qualifier_kind(q), set()).add(q)
         for kind, asked in sorted(kinds.items()):
