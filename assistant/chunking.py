@@ -337,7 +337,7 @@ def chunk_text(
     split at sentence ends; a piece shorter than ``min_chars`` merges into a neighbour of
     the same article when the result still fits.
     """
-    titles = article_titles(paragraphs, fallback=_file_title(source))
+    titles = article_titles(paragraphs, fallback=file_title(source))
     pieces: list[list] = []          # [start, end, title, paragraph_no]
     prefix_start: int | None = None
     for number, (p, title) in enumerate(zip(paragraphs, titles), start=1):
@@ -395,7 +395,8 @@ def _merge_short(pieces: list[list], max_chars: int, min_chars: int) -> list[lis
     return merged
 
 
-def _file_title(source: str) -> str:
+def file_title(source: str) -> str:
+    """The title an article gets when no heading names it: its file's name without the extension."""
     return source.rsplit(".", 1)[0]
 
 

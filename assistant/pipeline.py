@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunking import chunk_document, clause_spans, sentence_spans
+from .chunking import chunk_document, clause_spans, file_title, sentence_spans
 from .documents import TEXT_SUFFIXES, Document, DocumentError, list_documents, read_document
 from .encoder import Encoder, model_name, reader_encoder
 from .index import (DocumentEntry, Index, IndexProblem, SentenceTable, current_version, default_chunking,
@@ -635,7 +635,7 @@ def embedding_text(chunk) -> str:
     ("澄川市2025年国民经济和社会发展统计公报") does.  Not when the title is the file's name (no
     heading found) or the chunk already opens with it."""
     title = chunk.title.strip()
-    if not title or title == chunk.source.rsplit(".", 1)[0] or chunk.text.startswith(title[:10]):
+    if not title or title == file_title(chunk.source) or chunk.text.startswith(title[:10]):
         return chunk.text
     return f"{title}\n{chunk.text}"
 
