@@ -45,7 +45,8 @@
    probability), and replaces the pick when it is clearly better (SPAN_MARGIN).  When the
    pick and its best rival score almost alike, the answer is the shortest candidate that
    holds both (cover_pick, SPAN_COVER): 投资规模456亿元，装机660万千瓦 rather than a guess
-   between the two figures.  A question
+   between the two figures.  In a 由 A 提高到 B clause the side the question asks is kept
+   (from_to_side: the year it gives, or words of the past or of a target).  A question
    about a photo (…的照片是谁拍的) is answered by the credit line under the chosen caption
    ("金洪石 摄": Reader.credit_of), a question for the reporter or author (…的记者是谁) by the
    byline of the chosen sentence's article ("本报讯（记者 张伟国 代黎黎）": Reader.byline_of), and a
@@ -67,7 +68,8 @@
    another phase, quarter, year or place than the one asked (一期 asked, 二期 said:
    qualifier_conflict; 今年 and 去年 are years of the document's dated head, so 2023年 is not
    answered by 今年 on a page of 2025; a sentence that names no place is about its article
-   title's place; 全州
+   title's place, unless its own passage names the asked one; another holiday, 春节 for 五一,
+   or award grade, 银奖 for 铜奖; 全州
    does not answer for one of its cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值
    or 投资 for 利润, nor 零售总额 for 消费价格: another economic measure, nor 工业 for 服务业:
    another sector, nor 旅客 for 货邮 or 农村居民 for 城镇居民: another group counted, nor a total
@@ -223,9 +225,11 @@ TIME = re.compile(
 # A figure in digits or Chinese numerals: what every answer to a quantity question holds.
 NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿半]")
 # A mark of time: what every answer to a when-question holds (a date, an era, a season, a stage
-# of life, a time of day, before/after an event: 幕末引入西洋军制后, 临近中午).
+# of life, a time of day, before/after an event: 幕末引入西洋军制后, 临近中午).  日 and 月 only in a
+# date or a word of time (5月, 12日, 近日, 月底), not in 日处理能力 or 月均.
 TIME_MARK = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]+\s*年|世纪|年代|朝|时期|时代|期间|[春夏秋冬]|季|"
-                       r"月|日|年[初底末]|[初中后末]期|末年?|早年|晚年|幼年|少年|青年|中年|当时|[之以][前后]|今年|去年|明年|"
+                       r"(?<=[0-9０-９零〇一二两三四五六七八九十])\s*[月日]|[正腊本当上下每次]月|月[份底初中末]|"
+                       r"[今昨前明当次近节生周]日|日前|星期|年[初底末]|[初中后末]期|末年?|早年|晚年|幼年|少年|青年|中年|当时|[之以][前后]|今年|去年|明年|"
                        r"[上中下]午|早上|早晨|清晨|晚上|傍晚|黄昏|凌晨|夜|[0-9０-９]+\s*[点时]")
 # Periods a question can pin down ("二季度" is not answered by a "一季度" sentence).
 PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|[0-9]{4}年")
@@ -1221,6 +1225,9 @@ def _role_in(role: str, sentence: str) -> bool:
     return stem != role and len(stem) >= 1 and stem in sentence
 
 
+# Prepositions that jieba may cut as the first character of an unknown name (Reader.subject_unknown).
+_GLUED_PREPOSITIONS = "从在对向把被给由于据与和跟往"
+
 # A name in Latin letters with a lower-case letter: iPhone, Python, not GDP (Reader.subject_unknown).
 _LATIN_NAME = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z])[A-Za-z]{3,}(?![A-Za-z])")
 
@@ -1396,28 +1403,30 @@ def _years_covered(sentence: str) -> set[str]:
 
 
 def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = None, title: str = "",
-                       year: int | None = None) -> list[str]:
+                       year: int | None = None, passage: str = "") -> list[str]:
     """The question's qualifiers (QUALIFIERS, and places such as 黑龙江省) that the sentence
     replaces by another of the same kind: 一期 asked, 二期 said; 2023年 asked, 2021年 said;
     黑龙江省 asked, 吉林省 said.  A sentence that names no qualifier of that kind, or the asked
     one too, is no conflict.  Two places of one level that share their first two characters
     (延边州, 延边朝鲜族自治州) are taken for one.  A sentence that names no place of the asked
     level is about the place its article's ``title`` names ("延吉市：擦亮生态底色" over
-    "今年上半年，空气质量优良天数比例为98.4%" does not answer for 珲春市).  The whole of a
+    "今年上半年，空气质量优良天数比例为98.4%" does not answer for 珲春市), unless its own
+    ``passage`` names the asked place (青屿市第一中学 in an article about 澄川市's schools).
+    Another holiday (春节 for 五一) or an award of another grade (银奖 for 铜奖) is a conflict.  The whole of a
     higher level (全州) does not answer for a place within it (珲春市), and an amount the
     question sets as a tier (超5亿元的企业) is not answered by other amounts of its unit
     (超10亿元企业4家).  The sentence's 今年, 去年, 明年 are years of the document's date
     (``year``, document_year), and so are the question's: 2023年 asked is not answered by a
     sentence of 今年 on a page of 2025; without a date, 去年 asked is still not answered by 今年."""
-    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos, title, year)]
+    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos, title, year, passage)]
 
 
 def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = None,
-                        title: str = "", year: int | None = None) -> list[tuple[str, str]]:
+                        title: str = "", year: int | None = None, passage: str = "") -> list[tuple[str, str]]:
     """qualifier_conflict's pairs: (the asked qualifier, what the sentence says instead)."""
     from .lexical import pos_tags
 
-    conflicts = []
+    conflicts, passage = [], "".join(passage.split())
     for pattern in QUALIFIERS:
         # One kind per counter: 第十四届 and 第三次 are told apart from other 届 and 次 alone.
         kinds: dict[str, set[str]] = {}
@@ -1444,7 +1453,7 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
         if place in sentence or any(s[:2] == place[:2] for s in said_places):
             continue
         others = [s for s in said_places if s[-1] == place[-1] and s not in question]
-        if not others and title and place not in title:
+        if not others and title and place not in title and place not in passage:
             others = [t for t in _places(pos_tags(title))
                       if t[-1] == place[-1] and t not in question and t[:2] != place[:2]]
         if others:
@@ -1463,10 +1472,30 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
     change = _CHANGE_ASKED.search(question)
     if change and not _CHANGE_SAID.search(sentence) and (amount := _AMOUNT.search(sentence)):
         conflicts.append((change.group(1), amount.group()))
+    conflicts += _named_conflicts(question, sentence)
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
         _measure_conflicts(question, sentence, _SECTORS) + _measure_conflicts(question, sentence, _GROUPS) + \
         _owner_conflicts(question, sentence) + \
         _before_conflicts(question, sentence) + _stage_conflicts(question, sentence)
+
+
+# Qualifiers told apart by name: holidays, and the grades of an award (_named_conflicts); each
+# word maps to one key (劳动节 is 五一, 金牌 is 金奖).
+_NAMED_QUALIFIERS = (
+    (re.compile(r"春节|元旦|元宵|清明|五一|劳动节|端午|中秋|国庆"), {"劳动节": "五一"}),
+    (re.compile(r"[金银铜][奖牌]|特等奖|[一二三]等奖|优秀奖"), {"金牌": "金奖", "银牌": "银奖", "铜牌": "铜奖"}),
+)
+
+
+def _named_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
+    """A holiday or award grade asked (五一, 铜奖) and only others of its kind said (春节, 银奖)."""
+    conflicts = []
+    for pattern, same in _NAMED_QUALIFIERS:
+        asked = {same.get(m, m) for m in pattern.findall(question)}
+        said = {same.get(m, m) for m in pattern.findall(sentence)}
+        if asked and said and not asked & said:
+            conflicts.append(("、".join(sorted(asked)), "、".join(sorted(said))))
+    return conflicts
 
 
 # A state before a change asked for (升级之前的使用面积有多大, 原来有多少户), and a figure reached
@@ -1893,6 +1922,45 @@ def span_candidates(question: str, kind: str, sentence: str, pos: list[str],
     return [(Span(a, b, rule.kind if (a, b) == first else "span"), frozenset(tags[(a, b)])) for a, b in order]
 
 
+# "由2020年的310万吨增加到2025年的760万吨", "由68家增加到120家以上": a figure then and a figure
+# after, each with its year when given.
+_CHANGE_VERB = r"(?:增加|增长|提高|提升|扩大|上升|发展|下降|降低|减少|缩短|缩小|压减|调整|降|升|增)"
+FROM_TO = re.compile(
+    rf"[由从]((?:19|20)[0-9]{{2}}年)?的?(?P<a>{QUANTITY.pattern})[^，。；,;由从到]{{0,8}}?{_CHANGE_VERB}?(?:到|至)"
+    rf"((?:19|20)[0-9]{{2}}年|目前|现在|当前|期末)?的?(?P<b>{QUANTITY.pattern})")
+_CHANGE_QUESTION = re.compile(rf"{_CHANGE_VERB}了?(?:多少|几)|增幅|增速|涨幅|降幅|变化|翻了|多了|少了|差")
+_THEN = re.compile(r"原来|原先|以前|过去|此前|起初|当初|最初|之前|前些年|年前|基期")
+_AFTER = re.compile(r"要|将|目标|规划|期末|力争|计划|预计|达到|发展到|提高到|增加到|扩大到|提升到|降到|降低到|压减到|缩短到|现在|目前")
+
+
+def from_to_side(question: str, kind: str, sentence: str, span: Span) -> Span:
+    """A 由 A 提高到 B sentence answers a question of one time with one of its figures: the
+    year the question gives picks its figure (2020年…是多少 -> A of 由2020年的A), else words of
+    the past (以前, 原来) pick A and of a target (要, 规划, 到…) pick B.  The span chosen is
+    replaced only when it is one of the two figures, or when the question gives one of the two
+    years; a question of the change itself (增长了多少, 增幅) or of both years is left alone."""
+    if kind != "quantity" or _CHANGE_QUESTION.search(question):
+        return span
+    for m in FROM_TO.finditer(sentence):
+        year_a, year_b = m.group(1), m.group(m.re.groupindex["b"] - 1)
+        a, b = m.span("a"), m.span("b")
+        in_question = [y for y in (year_a, year_b) if y and y[:4] in question]
+        if len(in_question) == 2:
+            continue
+        if in_question:
+            side = a if in_question[0] == year_a else b
+        elif (span.start, span.end) not in (a, b) and not (a[0] <= span.start and span.end <= b[1]):
+            continue
+        elif _THEN.search(question) and not _AFTER.search(question):
+            side = a
+        elif _AFTER.search(question) and not _THEN.search(question):
+            side = b
+        else:
+            continue
+        return Span(side[0], side[1], "quantity")
+    return span
+
+
 def cover_pick(spans: list[tuple[int, int]], scores: np.ndarray, pick: int, margin: float | None = None) -> int:
     """``pick``, or, when the best candidate not inside it (its rival) scores within ``margin``
     of it, the shortest candidate of ``spans`` that holds both (the earlier one on a tie; the
@@ -1974,6 +2042,13 @@ class Reader:
 
     def choose_span(self, question: str, kind: str, sentence: str, pos: list[str], row: int | None = None,
                     query_vector: np.ndarray | None = None) -> Span:
+        """The answer span inside the chosen sentence (_ranked_span), then the side of a
+        由 A 提高到 B that the question asks for (from_to_side)."""
+        span = self._ranked_span(question, kind, sentence, pos, row, query_vector)
+        return from_to_side(question, kind, sentence, span)
+
+    def _ranked_span(self, question: str, kind: str, sentence: str, pos: list[str], row: int | None = None,
+                     query_vector: np.ndarray | None = None) -> Span:
         """The answer span inside the chosen sentence: the rules' pick (pick_span), unless the
         span ranker scores another candidate of span_candidates higher by more than SPAN_MARGIN.
         ``row`` (the sentence's row in the index) and ``query_vector`` give the ranker the
@@ -2122,6 +2197,9 @@ class Reader:
         # about, whatever the first noun; an acronym (GDP) may stand in Chinese in the documents.
         if any(word.lower() not in text for word in _LATIN_NAME.findall(question)):
             return True
+        # jieba may glue a preposition onto a name it does not know (从|峒河 cut as 从峒河).
+        if len(subject) >= 3 and subject[0] in _GLUED_PREPOSITIONS and subject[1:] in text:
+            return False
         # A longer word jieba made of a known one and a character more ("延吉街|道") is not unknown.
         return bool(subject) and subject not in text and not (len(subject) >= 3 and subject[:2] in text)
 
@@ -2158,7 +2236,8 @@ class Reader:
             "subset_missing": float(subset_missing(question, sentence)),
             "item_of_total": float(item_of_total(question, kind, sentence)),
             "conflict": float(bool(qualifier_conflict(question, sentence, pos, passage.title,
-                                                      document_year(self.document_head(passage.source))))),
+                                                      document_year(self.document_head(passage.source)),
+                                                      passage.text))),
         }
 
     @staticmethod
@@ -2283,7 +2362,8 @@ class Reader:
         name of the question is in none of the documents.  "" otherwise."""
         passage = passages[best.passage]
         conflicts = qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row],
-                                        passage.title, document_year(self.document_head(passage.source)))
+                                        passage.title, document_year(self.document_head(passage.source)),
+                                        passage.text)
         if conflicts:
             asked, said = conflicts[0]
             return f"（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"

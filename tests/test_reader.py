@@ -1106,3 +1106,66 @@ def test_a_typed_candidate_is_trimmed_without_cutting_a_word():
     texts = [bridge[c.start:c.end] for c in _candidates(question, "org", bridge, pos_tags(bridge),
                                                         find_slot(question, bridge))]
     assert "有限公司" in texts and "限公司" not in texts
+
+
+@pytest.mark.parametrize("question,sentence,chosen,side", [
+    ("2020年枫渡港的货物吞吐量是多少？", "港口货物吞吐量由2020年的310万吨增加到2025年的760万吨，集装箱吞吐量达到21.5万标箱；",
+     "21.5万标箱", "310万吨"),
+    ("规划期末柘岭县的高新技术企业要发展到多少家？", "高新技术企业数量由68家增加到120家以上。", "68家", "120家以上"),
+    ("2022年澄川城市生活污水集中收集率是多少？", "全市城市生活污水集中收集率由2022年的61%提高到目前的78.4%。", "78.4%", "61%"),
+    ("以前果树种了多少亩？", "水果种植面积由2020年的14.8万亩扩大到19.6万亩。", "19.6万亩", "14.8万亩"),
+    # Left alone: the change itself, both years, no side named, a figure of no 由…到.
+    ("产值增长了多少？", "产值由2025年的46亿元提高到2030年的100亿元。", "46亿元", "46亿元"),
+    ("2025年到2030年产值是多少？", "产值由2025年的46亿元提高到2030年的100亿元。", "100亿元", "100亿元"),
+    ("高新技术企业有多少家？", "高新技术企业数量由68家增加到120家以上。", "68家", "68家"),
+    ("集装箱吞吐量是多少？", "港口货物吞吐量由310万吨增加到760万吨，集装箱吞吐量达到21.5万标箱；", "21.5万标箱", "21.5万标箱"),
+])
+def test_the_side_of_a_from_to_figure_the_question_asks(question, sentence, chosen, side):
+    from assistant.reader import Span, from_to_side
+
+    start = sentence.index(chosen)
+    span = from_to_side(question, "quantity", sentence, Span(start, start + len(chosen), "quantity"))
+    assert sentence[span.start:span.end] == side
+
+
+def test_a_holiday_or_an_award_grade_of_another_kind_is_a_conflict():
+    from assistant.reader import qualifier_conflicts
+
+    spring = "春节假期，全州接待游客486.2万人次、实现旅游收入39.8亿元，分别增长15.7%和18.3%；"
+    assert qualifier_conflicts("2025年“五一”假期沅溪州实现旅游收入多少亿元？", spring) == [("五一", "春节")]
+    assert qualifier_conflicts("劳动节假期旅游收入多少？", "五一假期，全州实现旅游收入20亿元。") == []
+    assert qualifier_conflicts("春节假期实现旅游收入多少？", spring) == []
+    songs = "桐坪县高岩村歌队和云栖县龙塘村歌队获得银奖。"
+    assert qualifier_conflicts("擂台赛的铜奖被哪支歌队获得？", songs) == [("铜奖", "银奖")]
+    assert qualifier_conflicts("擂台赛的银牌被哪支歌队获得？", songs) == []
+
+
+def test_day_and_month_alone_mark_a_time_only_as_a_date():
+    from assistant.reader import TIME_MARK
+
+    for said in ("5月开工", "12日上午", "近日", "日前", "月底完工", "星期四"):
+        assert TIME_MARK.search(said), said
+    for said in ("新增日处理能力2万吨", "月均用水量3万吨", "日用瓷年产能6000万件"):
+        assert not TIME_MARK.search(said), said
+
+
+def test_the_asked_place_named_in_the_passage_is_not_replaced_by_the_titles():
+    from assistant.reader import qualifier_conflicts
+
+    school = "新校区占地210亩，可容纳学生3000人。"
+    title = "澄川市教育事业发展纪实"
+    assert qualifier_conflicts("青屿市第一中学新校区占地多少亩？", school, title=title) == [("青屿市", "澄川市")]
+    assert qualifier_conflicts("青屿市第一中学新校区占地多少亩？", school, title=title,
+                               passage="青屿市第一中学新校区今年9月启用。" + school) == []
+
+
+def test_a_preposition_glued_onto_a_known_name_is_no_unknown_subject(bot):
+    from assistant.reader import Reader, first_noun
+
+    question = "从峒河口岸进口货物，通关要多久？"
+    assert first_noun(question) == "从峒河"          # jieba's cut
+    reader = Reader(bot.index, bot.reader_encoder)
+    reader.collection_text = lambda: "峒河口岸前三季度进出口货值267.4亿元"
+    assert not reader.subject_unknown(question)
+    reader.collection_text = lambda: "珲春口岸前三季度进出口货值267.4亿元"
+    assert reader.subject_unknown(question)
