@@ -1538,7 +1538,11 @@ STAGES = (("开工", "动工", "开建", "奠基"), ("竣工", "完工", "建成
 
 
 def _stage_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
-    """A stage of a project asked (竣工) and only another stage said (开工): (asked, said)."""
+    """A stage of a project asked (何时竣工) and only another stage said (开工): (asked, said).
+    Only a when-question asks for a stage: in 运营…的公司，董事长是谁 or 建成后能发多少电 the stage
+    says which thing, and a sentence of another stage may still answer."""
+    if question_type(question) != "time":
+        return []
     for stage in STAGES:
         asked = next((w for w in stage if w in question), None)
         if not asked or any(w in sentence for w in stage):

@@ -1169,3 +1169,11 @@ def test_a_preposition_glued_onto_a_known_name_is_no_unknown_subject(bot):
     assert not reader.subject_unknown(question)
     reader.collection_text = lambda: "珲春口岸前三季度进出口货值267.4亿元"
     assert reader.subject_unknown(question)
+
+
+def test_a_stage_is_a_conflict_only_when_the_question_asks_when():
+    from assistant.reader import qualifier_conflicts
+
+    chairman = "漪水汤泉文旅发展有限公司董事长陶以宁说，二期建成后，度假区可新增床位2600张。"
+    assert qualifier_conflicts("运营汤泉湾温泉度假区的公司，董事长是谁？", chairman) == []
+    assert qualifier_conflicts("汤泉湾温泉度假区二期什么时候运营？", chairman) == [("运营", "建成")]
