@@ -1393,6 +1393,12 @@ def _relative_years(text: str, year: int | None) -> dict[str, str]:
     return out
 
 
+# The base of a comparison: 比去年, 较2025年, 跟去年同期比, 与2020年相比.  Its year is neither the
+# year a question asks nor another year a sentence gives figures for (qualifier_conflicts).
+_YEAR_WORD = r"(?:前年|去年|今年|明年|上年|(?:19|20)[0-9]{2}年)"
+_COMPARED_YEAR = re.compile(rf"(?:比|较){_YEAR_WORD}|(?:跟|与|和|同){_YEAR_WORD}(?:同期)?(?=相比|比较|相较|比)")
+
+
 def _years_covered(sentence: str) -> set[str]:
     years = set()
     for m in _YEAR_RANGE.finditer(sentence):
@@ -1431,10 +1437,14 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
         # One kind per counter: 第十四届 and 第三次 are told apart from other 届 and 次 alone.
         kinds: dict[str, set[str]] = {}
         asked_all, said_all = pattern.findall(question), pattern.findall(sentence)
+        said_other = said_all               # the years that can conflict: not the bases of comparisons
         shown: dict[str, str] = {}                 # how a reply names a relative year
         if pattern is YEAR:
-            asked_relative, said_relative = _relative_years(question, year), _relative_years(sentence, year)
-            asked_all, said_all = asked_all + list(asked_relative), said_all + list(said_relative)
+            asked_text, said_text = _COMPARED_YEAR.sub("", question), _COMPARED_YEAR.sub("", sentence)
+            asked_relative, said_relative = _relative_years(asked_text, year), _relative_years(sentence, year)
+            asked_all = pattern.findall(asked_text) + list(asked_relative)
+            said_all = said_all + list(said_relative)
+            said_other = pattern.findall(said_text) + list(_relative_years(said_text, year))
             shown = {**asked_relative, **said_relative}
         for q in asked_all:
             kinds.setdefault(_qualifier_kind(q), set()).add(q)
@@ -1443,7 +1453,7 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
                 continue
             if pattern is YEAR and asked & _years_covered(sentence):
                 continue
-            said = {q for q in said_all if _qualifier_kind(q) == kind} - asked
+            said = {q for q in said_other if _qualifier_kind(q) == kind} - asked
             if said:
                 conflicts.extend((shown.get(q, q), "、".join(shown.get(s, s) for s in sorted(said)))
                                  for q in sorted(asked))

@@ -1177,3 +1177,16 @@ def test_a_stage_is_a_conflict_only_when_the_question_asks_when():
     chairman = "漪水汤泉文旅发展有限公司董事长陶以宁说，二期建成后，度假区可新增床位2600张。"
     assert qualifier_conflicts("运营汤泉湾温泉度假区的公司，董事长是谁？", chairman) == []
     assert qualifier_conflicts("汤泉湾温泉度假区二期什么时候运营？", chairman) == [("运营", "建成")]
+
+
+def test_a_year_a_figure_is_compared_with_is_not_its_year():
+    from assistant.reader import qualifier_conflicts
+
+    milk = "今年上半年，这家公司共收购牦牛鲜奶1.26万吨，实现销售收入3.8亿元，同比增长21.4%。"
+    assert qualifier_conflicts("那家乳企上半年营收跟去年同期比多了百分之几？", milk, year=2025) == []
+    assert qualifier_conflicts("那家乳企去年上半年营收是多少？", milk, year=2025) == [("去年（2024年）", "今年（2025年）")]
+    waste = "规上陶瓷企业单位产值能耗较2025年下降15%，陶瓷固废综合利用率达到95%。"
+    assert qualifier_conflicts("到2028年，陶瓷生产中产生的废料要有多大比例被重新利用？", waste) == []
+    assert qualifier_conflicts("2023年人参出口额是多少？", "2021年，延边州林下参留存面积21万亩。") == [("2023年", "2021年")]
+    # A sentence that names the asked year, even as the base of a comparison, is still no conflict.
+    assert qualifier_conflicts("2024年游客有多少？", "今年接待游客300万人次，比去年增长12%。", year=2025) == []
