@@ -1228,6 +1228,27 @@ def _role_in(role: str, sentence: str) -> bool:
 # Prepositions that jieba may cut as the first character of an unknown name (Reader.subject_unknown).
 _GLUED_PREPOSITIONS = "从在对向把被给由于据与和跟往"
 
+# Below this share of the question's words in the chosen passage, a plain word that no document
+# holds marks the subject as unknown (Reader.subject_unknown; BENCHMARKS.md section 3,
+# twenty-ninth session, rule 5, and thirty-second session, rule 6).
+UNKNOWN_COVERAGE = 1 / 3
+
+
+def _is_name(question: str, word: str) -> bool:
+    """``word`` of ``question`` is a name: jieba tags it a place, person, organization or other
+    proper name where first_noun found it, or it stands inside a 《》 title."""
+    from .lexical import pos_tags
+
+    if any(word in m.group().lower() for m in BOOK_TITLE.finditer(question)):
+        return True
+    purpose = _PURPOSE_CLAUSE.match(question)
+    for token in pos_tags(question[purpose.end():] if purpose else question):
+        text, _, flag = token.rpartition("/")
+        if text.lower() == word:
+            return flag in ("ns", "nr", "nt", "nz", "nrt")
+    return False
+
+
 # A name in Latin letters with a lower-case letter: iPhone, Python, not GDP (Reader.subject_unknown).
 _LATIN_NAME = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z])[A-Za-z]{3,}(?![A-Za-z])")
 
@@ -2203,8 +2224,12 @@ class Reader:
         entry = self.index.documents.get(name)
         return "".join(entry.text[:4 * DOCUMENT_HEAD].split())[:DOCUMENT_HEAD] if entry is not None else ""
 
-    def subject_unknown(self, question: str) -> bool:
-        """The question's subject (first_noun) is in no document of the collection."""
+    def subject_unknown(self, question: str, coverage: float | None = None) -> bool:
+        """The question's subject (first_noun) is in no document of the collection.  Given the
+        chosen passage's ``coverage`` of the question's words (the evidence's passage_coverage),
+        a plain word counts only when the passage misses most of the question (less than
+        UNKNOWN_COVERAGE): a question may say 游玩 or 鱼虾 where the documents say 旅游 and 水产品;
+        a name (深圳市, 哈药集团, 《红楼梦》) no document holds counts whatever the coverage."""
         subject = first_noun(question).lower()
         text = self.collection_text()
         # A name in Latin letters (iPhone, Python) that no document holds is the subject asked
@@ -2215,7 +2240,9 @@ class Reader:
         if len(subject) >= 3 and subject[0] in _GLUED_PREPOSITIONS and subject[1:] in text:
             return False
         # A longer word jieba made of a known one and a character more ("延吉街|道") is not unknown.
-        return bool(subject) and subject not in text and not (len(subject) >= 3 and subject[:2] in text)
+        if not subject or subject in text or (len(subject) >= 3 and subject[:2] in text):
+            return False
+        return coverage is None or coverage < UNKNOWN_COVERAGE or _is_name(question, subject)
 
     def collection_text(self) -> str:
         """Every document of the collection, lower-cased, white space removed (hard wraps)."""
@@ -2233,14 +2260,15 @@ class Reader:
         df = self.index.bm25.document_frequency([self.index.bm25.vocab.get(w, -1) for w in words])
         missing_idf = [w for word, w in zip(words, weights) if word not in context]
         kind, sentence, pos = question_type(question), self.sentence_text(best), self.index.sentences.pos[best.row]
+        passage_coverage = float(sum(w for word, w in zip(words, weights) if word in context) / total)
         return {
             "sentence_score": best.score,
             "cosine": best.cosine,
             "sentence_coverage": best.coverage,
-            "passage_coverage": float(sum(w for word, w in zip(words, weights) if word in context) / total),
+            "passage_coverage": passage_coverage,
             "fit": best.fit,
             "unknown_words": float(sum(w for w, d in zip(weights, df) if d == 0) / total),
-            "subject_unknown": float(self.subject_unknown(question)),
+            "subject_unknown": float(self.subject_unknown(question, passage_coverage)),
             "rarest_missing": float(max(missing_idf, default=0.0) / (weights.max() if weights.size else 1.0)),
             "missing_key_terms": float(bool(self.missing_key_terms(question, passage))),
             "role_missing": float(role_missing(question, kind, sentence)),

@@ -1190,3 +1190,16 @@ def test_a_year_a_figure_is_compared_with_is_not_its_year():
     assert qualifier_conflicts("2023年人参出口额是多少？", "2021年，延边州林下参留存面积21万亩。") == [("2023年", "2021年")]
     # A sentence that names the asked year, even as the base of a comparison, is still no conflict.
     assert qualifier_conflicts("2024年游客有多少？", "今年接待游客300万人次，比去年增长12%。", year=2025) == []
+
+
+def test_a_plain_unknown_word_marks_an_unknown_subject_only_over_a_passage_that_misses_the_question(bot):
+    from assistant.reader import UNKNOWN_COVERAGE, Reader
+
+    reader = Reader(bot.index, bot.reader_encoder)
+    reader.collection_text = lambda: "2025年，砚湖接待国内游客5126.4万人次，医药企业86家。"
+    tourists = "2025年到砚湖游玩的国内旅客一共有多少人次？"       # first noun 游玩: a plain word
+    assert reader.subject_unknown(tourists)                      # no passage given: as before
+    assert not reader.subject_unknown(tourists, coverage=0.6)
+    assert reader.subject_unknown(tourists, coverage=UNKNOWN_COVERAGE / 2)
+    assert reader.subject_unknown("深圳市的医药企业有多少家？", coverage=0.9)   # a name counts whatever the coverage
+    assert reader.subject_unknown("《红楼梦》的作者是谁？", coverage=0.9)
