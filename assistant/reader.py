@@ -60,7 +60,8 @@
    how much of the question the passage covers (its question word, units and words naming
    the document left out: 公里 says what kind of answer, 报道 and 主标题 what kind of text, not
    what about), the question's subject missing from every document (月球 of 月球的质量是多少, or a
-   Latin-letter name such as iPhone: subject_unknown), key terms (years, numbers, titles, a
+   Latin-letter name such as iPhone: subject_unknown; a plain word such as 游玩 counts only over a
+   passage that covers less than a third of the question), key terms (years, numbers, titles, a
    phase such as 二期) missing from the passage's article, the asked unit missing from the
    sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 -> money, 面积 -> area), the asked role
    missing from it (…的院长是谁), the part of a whole the question asks about missing from it
@@ -1288,6 +1289,21 @@ def _question_entities(question: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def miscut(question: str, term: str, text: str) -> bool:
+    """``term`` of ``question`` is a piece jieba cut across a word that ``text`` holds: a run of
+    three or more characters of the question that crosses one of the term's edges is in the text
+    (白鹭湖那片 cut 白鹭|湖那|片, and the documents say 白鹭湖), so the term is no word the asker
+    used.  ``text`` lower-cased, white space removed (Reader.collection_text)."""
+    q = question.lower()
+    i = q.find(term)
+    if i < 0:
+        return False
+    j = i + len(term)
+    crossing = [(a, b) for a in range(max(0, i - 4), i) for b in range(i + 1, j + 1)] + \
+        [(a, b) for a in range(i, j) for b in range(j + 1, min(len(q), j + 4) + 1)]
+    return any(b - a >= 3 and q[a:b] in text for a, b in crossing)
+
+
 def missing_entities(question: str, context: str) -> list[str]:
     """Places, people, organizations and other proper names of the question (jieba's ns, nr, nt,
     nz) that the passage does not contain: "黑龙江省的市场占有率" over a passage about 吉林省."""
@@ -2409,11 +2425,14 @@ class Reader:
         if conflicts:
             asked, said = conflicts[0]
             return f"（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"
+        # Names come lower-cased (iphone): the collection's text is compared so.  A name jieba cut
+        # across a word of the documents (湖那 of 白鹭湖那片) is not named: the asker never wrote it.
+        text = self.collection_text()
+        names = list(_question_entities(question)) + [first_noun(question) if self.subject_unknown(question) else ""]
         terms = [m.group() for m in YEAR.finditer(question)] + \
-            [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + list(_question_entities(question)) + \
-            [first_noun(question) if self.subject_unknown(question) else ""]
-        # Names come lower-cased (iphone): the collection's text is compared so.
-        absent = [t for t in dict.fromkeys(terms) if t and t.lower() not in self.collection_text()]
+            [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + \
+            [n for n in names if n and not miscut(question, n.lower(), text)]
+        absent = [t for t in dict.fromkeys(terms) if t and t.lower() not in text]
         return f"（文档中没有提到“{'”“'.join(absent[:3])}”）" if absent else ""
 
     def read(self, question: str, passages: list[Passage], query_vector: np.ndarray | None = None) -> Answer:

@@ -1203,3 +1203,13 @@ def test_a_plain_unknown_word_marks_an_unknown_subject_only_over_a_passage_that_
     assert reader.subject_unknown(tourists, coverage=UNKNOWN_COVERAGE / 2)
     assert reader.subject_unknown("深圳市的医药企业有多少家？", coverage=0.9)   # a name counts whatever the coverage
     assert reader.subject_unknown("《红楼梦》的作者是谁？", coverage=0.9)
+
+
+def test_a_piece_jieba_cut_across_a_documents_word_is_not_named_as_missing():
+    from assistant.reader import miscut
+
+    text = "白鹭湖国家湿地公园管理中心主任熊嘉木介绍，今年冬季到此越冬的候鸟超过3万只。"
+    question = "白鹭湖那片国家级湿地公园的管理中心由谁掌管？"       # jieba: 白鹭|湖那|片
+    assert miscut(question, "湖那", text)
+    assert not miscut("松岙县的稻田养了多少亩虾？", "松岙县", text)   # a name the asker wrote, absent
+    assert not miscut("火星上有水吗？", "火星", text)
