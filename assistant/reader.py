@@ -1235,6 +1235,18 @@ _GLUED_PREPOSITIONS = "从在对向把被给由于据与和跟往"
 UNKNOWN_COVERAGE = 1 / 3
 
 
+# What may stand before a question's subject at its head: a year, a month, a word of now.
+_HEAD_TIME = re.compile(r"^(?:(?:19|20)[0-9]{2}年(?:[0-9]{1,2}月)?|今年|去年|明年|目前|现在|如今|当前)?[，,]?")
+
+
+def _opens(question: str, word: str) -> bool:
+    """``word`` opens ``question``: nothing stands before it but a purpose clause (为了…，) and a
+    year or a word of now (2025年, 目前): 火星上有多少座城市, 人体的正常体温大约是多少."""
+    purpose = _PURPOSE_CLAUSE.match(question)
+    rest = _HEAD_TIME.sub("", question[purpose.end():] if purpose else question, count=1)
+    return rest.lower().startswith(word)
+
+
 def _is_name(question: str, word: str) -> bool:
     """``word`` of ``question`` is a name: jieba tags it a place, person, organization or other
     proper name where first_noun found it, or it stands inside a 《》 title."""
@@ -2245,7 +2257,8 @@ class Reader:
         chosen passage's ``coverage`` of the question's words (the evidence's passage_coverage),
         a plain word counts only when the passage misses most of the question (less than
         UNKNOWN_COVERAGE): a question may say 游玩 or 鱼虾 where the documents say 旅游 and 水产品;
-        a name (深圳市, 哈药集团, 《红楼梦》) no document holds counts whatever the coverage."""
+        a name (深圳市, 哈药集团, 《红楼梦》) no document holds counts whatever the coverage, and so
+        does a word that opens the question (火星上有多少座城市: _opens)."""
         subject = first_noun(question).lower()
         text = self.collection_text()
         # A name in Latin letters (iPhone, Python) that no document holds is the subject asked
@@ -2258,7 +2271,8 @@ class Reader:
         # A longer word jieba made of a known one and a character more ("延吉街|道") is not unknown.
         if not subject or subject in text or (len(subject) >= 3 and subject[:2] in text):
             return False
-        return coverage is None or coverage < UNKNOWN_COVERAGE or _is_name(question, subject)
+        return coverage is None or coverage < UNKNOWN_COVERAGE or _is_name(question, subject) or \
+            _opens(question, subject)
 
     def collection_text(self) -> str:
         """Every document of the collection, lower-cased, white space removed (hard wraps)."""

@@ -1213,3 +1213,13 @@ def test_a_piece_jieba_cut_across_a_documents_word_is_not_named_as_missing():
     assert miscut(question, "湖那", text)
     assert not miscut("松岙县的稻田养了多少亩虾？", "松岙县", text)   # a name the asker wrote, absent
     assert not miscut("火星上有水吗？", "火星", text)
+
+
+def test_an_unknown_word_that_opens_the_question_is_its_subject_whatever_the_coverage(bot):
+    from assistant.reader import Reader
+
+    reader = Reader(bot.index, bot.reader_encoder)
+    reader.collection_text = lambda: "2025年，砚湖接待国内游客5126.4万人次，全市城市58座，居民正常体温检测点12个。"
+    assert reader.subject_unknown("火星上有多少座城市？", coverage=0.6)
+    assert reader.subject_unknown("人体的正常体温大约是多少摄氏度？", coverage=0.6)
+    assert not reader.subject_unknown("2025年到砚湖游玩的国内旅客一共有多少人次？", coverage=0.6)
