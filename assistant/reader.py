@@ -1495,6 +1495,10 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
             said_all = said_all + list(said_relative)
             said_other = pattern.findall(said_text) + list(_relative_years(said_text, year))
             shown = {**asked_relative, **said_relative}
+        if pattern is PHASE:
+            # 第一期 and 一期 name one phase.
+            asked_all = [q.removeprefix("第") for q in asked_all]
+            said_all = said_other = [q.removeprefix("第") for q in said_all]
         for q in asked_all:
             kinds.setdefault(_qualifier_kind(q), set()).add(q)
         for kind, asked in sorted(kinds.items()):

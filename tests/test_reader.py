@@ -1223,3 +1223,11 @@ def test_an_unknown_word_that_opens_the_question_is_its_subject_whatever_the_cov
     assert reader.subject_unknown("火星上有多少座城市？", coverage=0.6)
     assert reader.subject_unknown("人体的正常体温大约是多少摄氏度？", coverage=0.6)
     assert not reader.subject_unknown("2025年到砚湖游玩的国内旅客一共有多少人次？", coverage=0.6)
+
+
+def test_the_first_phase_is_one_phase_with_or_without_its_di():
+    from assistant.reader import qualifier_conflicts
+
+    park = "枫渡临港物流园一期于2023年10月正式运营，二期今年开工。"
+    assert qualifier_conflicts("枫渡临港物流园第一期是什么时候开始运营的？", park) == []
+    assert qualifier_conflicts("物流园第三期是什么时候开工的？", park) == [("三期", "一期、二期")]
