@@ -1218,9 +1218,19 @@ def name_asked_of_role(question: str, kind: str) -> bool:
     return bool(words) and bool(_PERSON_ROLE.search(words[-1]))
 
 
+# Words that name whoever leads a body, whatever the post (一把手, 掌门人, 带头人), and the posts a
+# sentence names a leader by: a body's 长 (董事长, 局长, 理事长, 关长) or one of the others.
+_INFORMAL_LEADER = frozenset(("一把手", "掌门人", "带头人", "负责人", "领头人", "当家人", "牵头人", "主事人"))
+_HEAD_POST = re.compile(r"(?:董事|理事|社|局|处|科|厅|部|院|校|行|所|站|馆|关|署|县|市|州|区|镇|乡|村|组|队|会|厂|团|省|司)长|"
+                        r"主任|主席|书记|总经理|经理|总裁|负责人|带头人|创始人|掌门人")
+
+
 def _role_in(role: str, sentence: str) -> bool:
-    """The role or its verb is in the sentence: 主持人 -> 主持, 母亲 / 生母 -> 母, 作者 -> 作 (创作)."""
+    """The role or its verb is in the sentence: 主持人 -> 主持, 母亲 / 生母 -> 母, 作者 -> 作 (创作);
+    a leader named informally (掌门人) by any head post (董事长)."""
     if role in sentence:
+        return True
+    if role in _INFORMAL_LEADER and _HEAD_POST.search(sentence):
         return True
     stem = re.sub(r"^生|(?:人|者|亲)$", "", role)
     return stem != role and len(stem) >= 1 and stem in sentence

@@ -1231,3 +1231,13 @@ def test_the_first_phase_is_one_phase_with_or_without_its_di():
     park = "枫渡临港物流园一期于2023年10月正式运营，二期今年开工。"
     assert qualifier_conflicts("枫渡临港物流园第一期是什么时候开始运营的？", park) == []
     assert qualifier_conflicts("物流园第三期是什么时候开工的？", park) == [("三期", "一期、二期")]
+
+
+def test_a_leader_named_informally_is_named_by_any_head_post():
+    from assistant.reader import role_missing
+
+    chairman = "公司董事长舒卫东介绍，公司年加工能力达3000吨。"
+    assert not role_missing("青岚那家龙头茶企，掌门人叫什么名字？", "person", chairman)
+    assert not role_missing("给记者介绍通关做法的海关负责人是谁？", "person", "峒河海关关长陈立新介绍，今年以来通关时间压缩了三成。")
+    assert role_missing("青岚那家龙头茶企的掌门人叫什么名字？", "person", "公司年加工能力达3000吨，产品销往12个省。")
+    assert role_missing("那家公司的院长是谁？", "person", chairman)      # a formal post must be said as it is
