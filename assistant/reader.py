@@ -1245,6 +1245,16 @@ _GLUED_PREPOSITIONS = "从在对向把被给由于据与和跟往"
 UNKNOWN_COVERAGE = 1 / 3
 
 
+# A purpose clause before the first comma (为了早点发现返贫苗头，…) is not the question's subject.
+_PURPOSE_CLAUSE = re.compile(r"^(?:为了|为|要想|想要)[^，,？?。]{2,30}[，,](?=.)")
+
+
+def _without_purpose(question: str) -> str:
+    """``question`` without a purpose clause that opens it (first_noun, _is_name, _opens)."""
+    purpose = _PURPOSE_CLAUSE.match(question)
+    return question[purpose.end():] if purpose else question
+
+
 # What may stand before a question's subject at its head: a year, a month, a word of now.
 _HEAD_TIME = re.compile(r"^(?:(?:19|20)[0-9]{2}年(?:[0-9]{1,2}月)?|今年|去年|明年|目前|现在|如今|当前)?[，,]?")
 
@@ -1252,9 +1262,7 @@ _HEAD_TIME = re.compile(r"^(?:(?:19|20)[0-9]{2}年(?:[0-9]{1,2}月)?|今年|去�
 def _opens(question: str, word: str) -> bool:
     """``word`` opens ``question``: nothing stands before it but a purpose clause (为了…，) and a
     year or a word of now (2025年, 目前): 火星上有多少座城市, 人体的正常体温大约是多少."""
-    purpose = _PURPOSE_CLAUSE.match(question)
-    rest = _HEAD_TIME.sub("", question[purpose.end():] if purpose else question, count=1)
-    return rest.lower().startswith(word)
+    return _HEAD_TIME.sub("", _without_purpose(question), count=1).lower().startswith(word)
 
 
 def _is_name(question: str, word: str) -> bool:
@@ -1264,8 +1272,7 @@ def _is_name(question: str, word: str) -> bool:
 
     if any(word in m.group().lower() for m in BOOK_TITLE.finditer(question)):
         return True
-    purpose = _PURPOSE_CLAUSE.match(question)
-    for token in pos_tags(question[purpose.end():] if purpose else question):
+    for token in pos_tags(_without_purpose(question)):
         text, _, flag = token.rpartition("/")
         if text.lower() == word:
             return flag in ("ns", "nr", "nt", "nz", "nrt")
@@ -1285,8 +1292,7 @@ def first_noun(question: str) -> str:
     from .lexical import pos_tags
 
     # A purpose clause before the first comma is not the subject: 为了早点发现返贫苗头，延边…
-    purpose = _PURPOSE_CLAUSE.match(question)
-    for token in pos_tags(question[purpose.end():] if purpose else question):
+    for token in pos_tags(_without_purpose(question)):
         word, _, flag = token.rpartition("/")
         if flag.startswith(("n", "eng")) and len(word) >= 2:
             return word
@@ -1295,8 +1301,6 @@ def first_noun(question: str) -> str:
 
 # How much of a document's start is its head (masthead, title, date line) for missing_key_terms.
 DOCUMENT_HEAD = 80
-
-_PURPOSE_CLAUSE = re.compile(r"^(?:为了|为|要想|想要)[^，,？?。]{2,30}[，,](?=.)")
 
 
 @functools.lru_cache(maxsize=1024)

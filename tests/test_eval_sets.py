@@ -181,28 +181,20 @@ def test_pool_seven_is_a_collection_of_its_own():
     assert not {r["question"] for r in rows if r["answerable"]} & others
 
 
-def test_pool_eight_is_a_collection_of_its_own():
-    """eval/judge8: six synthetic documents, none of the other collections' and none of their
-    places, 180 questions, 60 of them unanswerable; its answerable questions are asked nowhere else."""
-    rows = _synthetic_collection("judge8", "judge8", "pqr",
-                                 ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "../seeds"),
-                                 ("霁原", "琅峰", "澄川", "柘岭", "沅溪", "岚江", "鹭洲", "松泽", "瑶汀", "泊岩", "霏江",
-                                  "砚湖", "枫渡", "蔚宁", "漪水"))
-    assert sum(not r["answerable"] for r in rows) == 60
-    others = {json.loads(line)["question"] for path in (ROOT / "eval").glob("**/*.jsonl") if "judge8" not in str(path)
-              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-    assert not {r["question"] for r in rows if r["answerable"]} & others
+_PLACES = ("霁原", "琅峰", "澄川", "柘岭", "沅溪", "岚江", "鹭洲", "松泽", "瑶汀", "泊岩", "霏江", "砚湖", "枫渡", "蔚宁", "漪水")
 
 
-def test_pool_nine_is_a_collection_of_its_own():
-    """eval/judge9: six synthetic documents, none of the other collections' and none of their
-    places, 180 questions, 60 of them unanswerable; its answerable questions are asked nowhere else."""
-    rows = _synthetic_collection("judge9", "judge9", "stu",
-                                 ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "judge8/docs",
-                                  "../seeds"),
-                                 ("霁原", "琅峰", "澄川", "柘岭", "沅溪", "岚江", "鹭洲", "松泽", "瑶汀", "泊岩", "霏江",
-                                  "砚湖", "枫渡", "蔚宁", "漪水", "澹州", "蓼溪", "婺川"))
+@pytest.mark.parametrize("name,letters,others,places", [
+    ("judge8", "pqr", ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "../seeds"), _PLACES),
+    ("judge9", "stu", ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "judge8/docs",
+                       "../seeds"), _PLACES + ("澹州", "蓼溪", "婺川")),
+])
+def test_pools_eight_and_nine_are_collections_of_their_own(name, letters, others, places):
+    """eval/judge8, eval/judge9: six synthetic documents each, none of the other collections' and
+    none of their places, 180 questions, 60 of them unanswerable; their answerable questions are
+    asked nowhere else."""
+    rows = _synthetic_collection(name, name, letters, others, places)
     assert sum(not r["answerable"] for r in rows) == 60
-    others = {json.loads(line)["question"] for path in (ROOT / "eval").glob("**/*.jsonl") if "judge9" not in str(path)
-              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-    assert not {r["question"] for r in rows if r["answerable"]} & others
+    asked = {json.loads(line)["question"] for path in (ROOT / "eval").glob("**/*.jsonl") if name not in str(path)
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert not {r["question"] for r in rows if r["answerable"]} & asked
