@@ -68,9 +68,12 @@
    (558名高素质农民中，有多少人是种黑木耳的: subset_missing), and a conflict: the sentence names
    another phase, quarter, year or place than the one asked (一期 asked, 二期 said:
    qualifier_conflict; 今年 and 去年 are years of the document's dated head, so 2023年 is not
-   answered by 今年 on a page of 2025; a sentence that names no place is about its article
-   title's place, unless its own passage names the asked one; another holiday, 春节 for 五一,
-   or award grade, 银奖 for 铜奖; 全州
+   answered by 今年 on a page of 2025; places are jieba's and the collection's own
+   (gazetteer.py: jieba cuts 砚|湖市); a sentence that names no place is about its article
+   title's place, or else its document head's (a plan's title), unless its own passage names
+   the asked one; 澄川机场 does not answer for 芷阳机场, a thing named after another of the
+   collection's places; another holiday, 春节 for 五一, award grade, 银奖 for 铜奖, or level,
+   省级 for 国家级; 全州
    does not answer for one of its cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值
    or 投资 for 利润, nor 零售总额 for 消费价格: another economic measure, nor 工业 for 服务业:
    another sector, nor 旅客 for 货邮 or 农村居民 for 城镇居民: another group counted, nor a total
@@ -102,6 +105,7 @@ import numpy as np
 from . import ranker, thesaurus
 from .chunking import clause_around
 from .index import Index
+from .gazetteer import place_names, places_in
 from .lexical import STOPWORDS, tokenize
 from .records import Answer, Passage
 from .span_head import SpanHead, load_head
@@ -1413,14 +1417,20 @@ def _amount_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
     return conflicts
 
 
-def _places(tokens) -> list[str]:
-    """jieba's place names (ns) that end in an administrative level: 吉林省, 延吉市."""
+def _places(tokens, text: str = "", known: frozenset[str] = frozenset()) -> list[str]:
+    """jieba's place names (ns) that end in an administrative level: 吉林省, 延吉市; and the
+    collection's own (``known``, gazetteer.place_names) that ``text`` holds, which jieba cuts
+    when it does not know them (砚|湖市).  A jieba place inside a known name is the name."""
     out = []
     for token in tokens:
         word, _, flag = token.rpartition("/")
         if flag == "ns" and len(word) >= 2 and word[-1] in _PLACE_LEVELS:
             out.append(word)
-    return out
+    if not known:
+        return out
+    names = places_in(text, known)
+    return [w for w in out if not any(w != n and w in n for n in names)] + \
+        [n for n in names if not any(n in w for w in out)]
 
 
 # Years said relative to the document's date (a newspaper page's masthead: 2025年10月16日).
@@ -1472,7 +1482,8 @@ def _years_covered(sentence: str) -> set[str]:
 
 
 def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = None, title: str = "",
-                       year: int | None = None, passage: str = "") -> list[str]:
+                       year: int | None = None, passage: str = "", places: frozenset[str] = frozenset(),
+                       head: str = "") -> list[str]:
     """The question's qualifiers (QUALIFIERS, and places such as 黑龙江省) that the sentence
     replaces by another of the same kind: 一期 asked, 二期 said; 2023年 asked, 2021年 said;
     黑龙江省 asked, 吉林省 said.  A sentence that names no qualifier of that kind, or the asked
@@ -1486,12 +1497,18 @@ def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = Non
     question sets as a tier (超5亿元的企业) is not answered by other amounts of its unit
     (超10亿元企业4家).  The sentence's 今年, 去年, 明年 are years of the document's date
     (``year``, document_year), and so are the question's: 2023年 asked is not answered by a
-    sentence of 今年 on a page of 2025; without a date, 去年 asked is still not answered by 今年."""
-    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos, title, year, passage)]
+    sentence of 今年 on a page of 2025; without a date, 去年 asked is still not answered by 今年.
+    ``places`` are the collection's own place names (gazetteer.place_names), read beside jieba's;
+    a sentence and title that name no place of the asked level are about the place of the
+    document's ``head`` (its first characters: 枫渡县国民经济和社会发展第十五个五年规划纲要), and a
+    thing named after one of those places (芷阳机场) is not answered by the same thing of another
+    (澄川机场: _stem_conflicts)."""
+    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos, title, year, passage, places, head)]
 
 
 def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = None,
-                        title: str = "", year: int | None = None, passage: str = "") -> list[tuple[str, str]]:
+                        title: str = "", year: int | None = None, passage: str = "",
+                        places: frozenset[str] = frozenset(), head: str = "") -> list[tuple[str, str]]:
     """qualifier_conflict's pairs: (the asked qualifier, what the sentence says instead)."""
     from .lexical import pos_tags
 
@@ -1524,14 +1541,17 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
             if said:
                 conflicts.extend((shown.get(q, q), "、".join(shown.get(s, s) for s in sorted(said)))
                                  for q in sorted(asked))
-    said_places = _places(pos if pos is not None else pos_tags(sentence))
-    asked_places = _places(pos_tags(question))
+    said_places = _places(pos if pos is not None else pos_tags(sentence), sentence, places)
+    asked_places = _places(pos_tags(question), question, places)
     for place in asked_places:
         if place in sentence or any(s[:2] == place[:2] for s in said_places):
             continue
         others = [s for s in said_places if s[-1] == place[-1] and s not in question]
         if not others and title and place not in title and place not in passage:
-            others = [t for t in _places(pos_tags(title))
+            others = [t for t in _places(pos_tags(title), title, places)
+                      if t[-1] == place[-1] and t not in question and t[:2] != place[:2]]
+        if not others and head and place not in head and place not in passage and place not in title:
+            others = [t for t in _places(pos_tags(head), head, places)
                       if t[-1] == place[-1] and t not in question and t[:2] != place[:2]]
         if others:
             conflicts.append((place, "、".join(dict.fromkeys(others))))
@@ -1549,7 +1569,7 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
     change = _CHANGE_ASKED.search(question)
     if change and not _CHANGE_SAID.search(sentence) and (amount := _AMOUNT.search(sentence)):
         conflicts.append((change.group(1), amount.group()))
-    conflicts += _named_conflicts(question, sentence)
+    conflicts += _named_conflicts(question, sentence) + _stem_conflicts(question, sentence, places)
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
         _measure_conflicts(question, sentence, _SECTORS) + _measure_conflicts(question, sentence, _GROUPS) + \
         _owner_conflicts(question, sentence) + \
@@ -1561,11 +1581,33 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
 _NAMED_QUALIFIERS = (
     (re.compile(r"春节|元旦|元宵|清明|五一|劳动节|端午|中秋|国庆"), {"劳动节": "五一"}),
     (re.compile(r"[金银铜][奖牌]|特等奖|[一二三]等奖|优秀奖"), {"金牌": "金奖", "银牌": "银奖", "铜牌": "铜奖"}),
+    # The level of an honour or a body: 国家级 asked, 省级 said.
+    (re.compile(r"(?:国家|世界|省|州|市|县)级"), {}),
 )
 
 
+def _stem_conflicts(question: str, sentence: str, places: frozenset[str]) -> list[tuple[str, str]]:
+    """A thing named after one of the collection's places asked (芷阳机场: 芷阳 of 芷阳市) and the
+    same thing of another place said (澄川机场), the asked place nowhere in the sentence."""
+    stems = {name[:-1] for name in places if len(name) >= 3}
+    sentence = "".join(sentence.split())
+    conflicts = []
+    for stem in sorted(stems):
+        at = question.find(stem)
+        if at < 0 or stem in sentence:
+            continue
+        thing = question[at + len(stem):at + len(stem) + 2]
+        if len(thing) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]{2}", thing) or thing[0] in _PLACE_LEVELS:
+            continue
+        said = [other + thing for other in sorted(stems) if other != stem and other + thing in sentence]
+        if said:
+            conflicts.append((stem + thing, "、".join(said)))
+    return conflicts
+
+
 def _named_conflicts(question: str, sentence: str) -> list[tuple[str, str]]:
-    """A holiday or award grade asked (五一, 铜奖) and only others of its kind said (春节, 银奖)."""
+    """A holiday, award grade or level asked (五一, 铜奖, 国家级) and only others of its kind said
+    (春节, 银奖, 省级)."""
     conflicts = []
     for pattern, same in _NAMED_QUALIFIERS:
         asked = {same.get(m, m) for m in pattern.findall(question)}
@@ -2107,6 +2149,7 @@ class Reader:
         ranker reads its scores, and is not used without them."""
         self.index = index
         self._collection: str | None = None
+        self._places: frozenset[str] | None = None
         self.abstain_below = ABSTAIN_BELOW if abstain_below is None else float(abstain_below)
         self.encoder = encoder
         if isinstance(sentence_ranker, bool):
@@ -2298,6 +2341,12 @@ class Reader:
             self._collection = "".join("".join(entry.text.split()).lower() for entry in self.index.documents.values())
         return self._collection
 
+    def collection_places(self) -> frozenset[str]:
+        """The collection's own place names (gazetteer.place_names), read once."""
+        if self._places is None:
+            self._places = place_names(entry.text for entry in self.index.documents.values())
+        return self._places
+
     def evidence(self, question: str, passages: list[Passage], best: ScoredSentence) -> dict[str, float]:
         """The features the abstention decision reads (see CONFIDENCE_WEIGHTS)."""
         passage = passages[best.passage]
@@ -2327,7 +2376,8 @@ class Reader:
             "item_of_total": float(item_of_total(question, kind, sentence)),
             "conflict": float(bool(qualifier_conflict(question, sentence, pos, passage.title,
                                                       document_year(self.document_head(passage.source)),
-                                                      passage.text))),
+                                                      passage.text, self.collection_places(),
+                                                      self.document_head(passage.source)))),
         }
 
     @staticmethod
@@ -2453,7 +2503,8 @@ class Reader:
         passage = passages[best.passage]
         conflicts = qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row],
                                         passage.title, document_year(self.document_head(passage.source)),
-                                        passage.text)
+                                        passage.text, self.collection_places(),
+                                        self.document_head(passage.source))
         if conflicts:
             asked, said = conflicts[0]
             return f"（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"
