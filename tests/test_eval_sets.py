@@ -188,9 +188,11 @@ _PLACES = ("霁原", "琅峰", "澄川", "柘岭", "沅溪", "岚江", "鹭洲",
     ("judge8", "pqr", ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "../seeds"), _PLACES),
     ("judge9", "stu", ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "judge8/docs",
                        "../seeds"), _PLACES + ("澹州", "蓼溪", "婺川")),
+    ("judge10", "vwx", ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "judge8/docs",
+                        "judge9/docs", "../seeds"), _PLACES + ("澹州", "蓼溪", "婺川", "湄汐", "棠溆", "蘅江")),
 ])
-def test_pools_eight_and_nine_are_collections_of_their_own(name, letters, others, places):
-    """eval/judge8, eval/judge9: six synthetic documents each, none of the other collections' and
+def test_pools_eight_to_ten_are_collections_of_their_own(name, letters, others, places):
+    """eval/judge8, eval/judge9, eval/judge10: six synthetic documents each, none of the other collections' and
     none of their places, 180 questions, 60 of them unanswerable; their answerable questions are
     asked nowhere else."""
     rows = _synthetic_collection(name, name, letters, others, places)
