@@ -28,6 +28,8 @@ _CHINESE = re.compile(r"[\u4e00-\u9fff]+")
 # A name does not open with these (全县, 本市, 两县, 新区, 农村 …) nor hold a function word.
 _GENERIC_FIRST = frozenset("全本该各每其此我农城乡山园景社辖地两三四五六七八九十一多个新老外内周附市县州区镇村省分")
 _FUNCTION = frozenset("的了和与在是为及等到从对向把被给让将已也都就还又")
+# How often jieba's dictionary must have seen a word for it to be common (_common_tail).
+_COMMON = 1000
 # jieba dictionary flags of words that are no part of a name: verbs, adverbs, prepositions,
 # conjunctions, numerals, pronouns, time and direction words, particles, classifiers, adjectives.
 _NOT_NAME_FLAGS = ("v", "d", "p", "c", "m", "r", "t", "f", "u", "q", "a")
@@ -64,6 +66,19 @@ def _stem_has_other_word(stem: str, freq: dict, tags: dict) -> bool:
     return False
 
 
+def _edge(char: str, freq: dict, tags: dict) -> bool:
+    """A character a name may follow without it being part of the name: none (the text's start),
+    punctuation or a digit, a function character or a preposition (位于|吉林省, 由|广州)."""
+    return not char or not _CHINESE.fullmatch(char) or char in _FUNCTION or \
+        (_flag(char, freq, tags) or "").startswith("p")
+
+
+def _common_tail(candidate: str, freq: dict, tags: dict) -> bool:
+    """The last two characters are a common word (城市, 上市, 广州, 山区: seen over _COMMON times in
+    jieba's dictionary) and the whole is no dictionary place: 主要城市, 交易所上市, 加盟广州."""
+    return freq.get(candidate[-2:], 0) > _COMMON and not (_flag(candidate, freq, tags) or "").startswith("ns")
+
+
 def place_names(texts) -> frozenset[str]:
     """The place names ``texts`` (the collection's documents) use; see the module's doc."""
     freq, tags = _dictionary()
@@ -83,18 +98,20 @@ def place_names(texts) -> frozenset[str]:
                     break
                 candidate = text[a:k + 1]
                 if not _CHINESE.fullmatch(candidate) or candidate[0] in _GENERIC_FIRST or \
-                        _FUNCTION.intersection(candidate):
+                        _FUNCTION.intersection(candidate) or _edge(candidate[0], freq, tags):
                     continue
                 count[candidate] += 1
                 lefts[candidate].add(text[a - 1] if a > 0 else "")
                 word_ends[candidate] += ends_word
     names = set()
     for candidate, n in count.items():
-        if n < 2 or len(lefts[candidate]) < 2 or not word_ends[candidate]:
+        # Seen after two different characters, or only ever after an edge (位于吉林省, 在吉林省).
+        edge = all(_edge(c, freq, tags) for c in lefts[candidate])
+        if n < 2 or (len(lefts[candidate]) < 2 and not edge) or not word_ends[candidate]:
             continue
         stem = candidate[:-1]
         if _is_other_word(candidate, freq, tags) or _is_other_word(candidate[-2:], freq, tags) or \
-                stem[-1] == "全" or _stem_has_other_word(stem, freq, tags):
+                stem[-1] == "全" or _stem_has_other_word(stem, freq, tags) or _common_tail(candidate, freq, tags):
             continue
         names.add(candidate)
     names = {c for c in names if not any(o != c and o.endswith(c) and count[o] == count[c] for o in names)}
