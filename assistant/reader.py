@@ -68,7 +68,8 @@
    (558名高素质农民中，有多少人是种黑木耳的: subset_missing), and a conflict: the sentence names
    another phase, quarter, year or place than the one asked (一期 asked, 二期 said:
    qualifier_conflict; 今年 and 去年 are years of the document's dated head, so 2023年 is not
-   answered by 今年 on a page of 2025; places are jieba's and the collection's own
+   answered by 今年 on a page of 2025, and a sentence that says no year is of its report
+   section's (三、2026年工作计划: Reader.section_of); places are jieba's and the collection's own
    (gazetteer.py: jieba cuts 砚|湖市); a sentence that names no place is about its article
    title's place, or else its document head's (a plan's title), unless its own passage names
    the asked one; 澄川机场 does not answer for 芷阳机场, a thing named after another of the
@@ -1469,6 +1470,10 @@ def _relative_years(text: str, year: int | None) -> dict[str, str]:
 # The base of a comparison: 比去年, 较2025年, 跟去年同期比, 与2020年相比.  Its year is neither the
 # year a question asks nor another year a sentence gives figures for (qualifier_conflicts).
 _YEAR_WORD = r"(?:前年|去年|今年|明年|上年|(?:19|20)[0-9]{2}年)"
+# A year said otherwise than by number: the sentence's own, not its section's (由上年的36.2%…).
+_YEAR_SAID_OTHERWISE = re.compile(r"上年|上一年|去年|前年|今年|明年|同期|以来|此前|以前|历年|累计")
+# A top-level section heading of a report (三、2026年工作计划): Reader.section_of.
+_TOP_SECTION = re.compile(r"^[一二三四五六七八九十]+、[^。；;\n]{1,38}$", re.MULTILINE)
 _COMPARED_YEAR = re.compile(rf"(?:比|较){_YEAR_WORD}|(?:跟|与|和|同){_YEAR_WORD}(?:同期)?(?=相比|比较|相较|比)")
 
 
@@ -1483,7 +1488,7 @@ def _years_covered(sentence: str) -> set[str]:
 
 def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = None, title: str = "",
                        year: int | None = None, passage: str = "", places: frozenset[str] = frozenset(),
-                       head: str = "") -> list[str]:
+                       head: str = "", section: str = "") -> list[str]:
     """The question's qualifiers (QUALIFIERS, and places such as 黑龙江省) that the sentence
     replaces by another of the same kind: 一期 asked, 二期 said; 2023年 asked, 2021年 said;
     黑龙江省 asked, 吉林省 said.  A sentence that names no qualifier of that kind, or the asked
@@ -1503,12 +1508,13 @@ def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = Non
     document's ``head`` (its first characters: 枫渡县国民经济和社会发展第十五个五年规划纲要), and a
     thing named after one of those places (芷阳机场) is not answered by the same thing of another
     (澄川机场: _stem_conflicts)."""
-    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos, title, year, passage, places, head)]
+    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos, title, year, passage, places, head, section)]
 
 
 def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = None,
                         title: str = "", year: int | None = None, passage: str = "",
-                        places: frozenset[str] = frozenset(), head: str = "") -> list[tuple[str, str]]:
+                        places: frozenset[str] = frozenset(), head: str = "",
+                        section: str = "") -> list[tuple[str, str]]:
     """qualifier_conflict's pairs: (the asked qualifier, what the sentence says instead)."""
     from .lexical import pos_tags
 
@@ -1526,6 +1532,9 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
             said_all = said_all + list(said_relative)
             said_other = pattern.findall(said_text) + list(_relative_years(said_text, year))
             shown = {**asked_relative, **said_relative}
+            if not said_all and section and not _YEAR_SAID_OTHERWISE.search(sentence):
+                # A sentence with no year is of its section's (三、2026年工作计划).
+                said_all = said_other = pattern.findall(section)
         if pattern is PHASE:
             # 第一期 and 一期 name one phase.
             asked_all = [q.removeprefix("第") for q in asked_all]
@@ -2150,6 +2159,7 @@ class Reader:
         self.index = index
         self._collection: str | None = None
         self._places: frozenset[str] | None = None
+        self._sections: dict[str, list[tuple[int, str]]] = {}
         self.abstain_below = ABSTAIN_BELOW if abstain_below is None else float(abstain_below)
         self.encoder = encoder
         if isinstance(sentence_ranker, bool):
@@ -2307,6 +2317,22 @@ class Reader:
         return [k for k in keys if k not in context] + \
             [p for p in dict.fromkeys(phases) if p not in context and not (p == "一期" and "首期" in context)]
 
+    def section_of(self, row: int) -> str:
+        """The top-level section heading (三、2026年工作计划) above sentence ``row`` of the
+        SentenceTable, "" when none: a report's summary and plan give their figures under
+        headings that carry the year, not in each sentence."""
+        table = self.index.sentences
+        source = self.index.chunks[int(table.chunk[row])].source
+        if source not in self._sections:
+            text = self.index.document_text(source)
+            self._sections[source] = [(m.start(), m.group()) for m in _TOP_SECTION.finditer(text)]
+        start, heading = int(table.start[row]), ""
+        for at, text in self._sections[source]:
+            if at > start:
+                break
+            heading = text
+        return heading
+
     def document_head(self, name: str) -> str:
         """The first DOCUMENT_HEAD characters of a document, white space removed (its masthead
         or title); empty for a passage of no indexed document."""
@@ -2377,7 +2403,8 @@ class Reader:
             "conflict": float(bool(qualifier_conflict(question, sentence, pos, passage.title,
                                                       document_year(self.document_head(passage.source)),
                                                       passage.text, self.collection_places(),
-                                                      self.document_head(passage.source)))),
+                                                      self.document_head(passage.source),
+                                                      self.section_of(best.row)))),
         }
 
     @staticmethod
@@ -2504,7 +2531,7 @@ class Reader:
         conflicts = qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row],
                                         passage.title, document_year(self.document_head(passage.source)),
                                         passage.text, self.collection_places(),
-                                        self.document_head(passage.source))
+                                        self.document_head(passage.source), self.section_of(best.row))
         if conflicts:
             asked, said = conflicts[0]
             return f"（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"

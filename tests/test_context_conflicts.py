@@ -1,4 +1,6 @@
-"""The collection's own place names (assistant/gazetteer.py) and the place conflict that reads them."""
+"""What the reader's conflicts read beyond the sentence: the collection's own place names
+(assistant/gazetteer.py), the article's title and the document's head, and the section heading
+that gives a report's sentences their year."""
 from assistant.gazetteer import place_names, places_in
 from assistant.reader import qualifier_conflicts
 
@@ -89,3 +91,30 @@ def test_prepositions_and_common_words_are_no_names():
     # 吉林省 is only ever said after 于 (a preposition): its edge is clean all the same.
     assert "吉林省" in names
     assert not names & {"于吉林省", "位于吉林省", "主要城市", "他城市", "交易所上市", "港交所上市", "驻广州", "由广州"}
+
+
+def test_a_sentence_with_no_year_is_of_its_sections_year():
+    plan = "三、2026年工作计划"
+    question = "2025年全州文化旅游重点项目完成投资多少？"
+    sentence = "计划实施文化旅游重点项目42个，总投资68.5亿元，年度计划完成投资27亿元。"
+    assert qualifier_conflicts(question, sentence) == []
+    assert qualifier_conflicts(question, sentence, section=plan) == [("2025年", "2026年")]
+    assert qualifier_conflicts("2026年计划完成投资多少？", sentence, section=plan) == []
+    # A year the sentence says itself, or by other words (上年), is its own.
+    assert qualifier_conflicts(question, "2025年完成投资24.8亿元。", section=plan) == []
+    assert qualifier_conflicts("2024年过夜游客比例是多少？", "过夜游客比例由上年的36.2%提高到41.5%。",
+                               section="一、2025年工作开展情况") == []
+
+
+def test_section_of_is_the_last_top_level_heading_above_a_sentence(bot):
+    from assistant.reader import _TOP_SECTION, Reader
+
+    reader = Reader(bot.index, sentence_ranker=False, span_ranker=False)
+    table, seen = bot.index.sentences, set()
+    for row in range(len(table.start)):
+        source = bot.index.chunks[int(table.chunk[row])].source
+        text = bot.index.document_text(source)
+        above = [m.group() for m in _TOP_SECTION.finditer(text) if m.start() <= int(table.start[row])]
+        assert reader.section_of(row) == (above[-1] if above else "")
+        seen.add(bool(above))
+    assert seen == {True, False}       # the seeds' plan has such headings, the news pages none
