@@ -1234,7 +1234,9 @@ def _role_in(role: str, sentence: str) -> bool:
     """The role or its verb is in the sentence: 主持人 -> 主持, 母亲 / 生母 -> 母, 作者 -> 作 (创作);
     a leader named informally (掌门人) by any head post (董事长)."""
     if role in sentence:
-        return True
+        # 县长 asked, only 副县长 said: another post.
+        return role.startswith("副") or any(sentence[m.start() - 1:m.start()] != "副"
+                                            for m in re.finditer(re.escape(role), sentence))
     if role in _INFORMAL_LEADER and _HEAD_POST.search(sentence):
         return True
     stem = re.sub(r"^生|(?:人|者|亲)$", "", role)

@@ -319,6 +319,16 @@ def test_a_role_paraphrased_by_its_verb_is_not_missing():
     assert role_missing("延边大学的院长是谁？", "person", "延边大学党委书记宋顺宗带来了提案。")
 
 
+def test_a_deputy_does_not_hold_the_asked_post():
+    # 县长 asked, only 副县长 named: another post (the thirty-third session's rule 7).
+    from assistant.reader import role_missing
+
+    assert role_missing("荻湾县县长是谁？", "person", "副县长王启明介绍说，今年将新建公路30公里。")
+    assert not role_missing("荻湾县县长是谁？", "person", "县长陈立介绍，副县长王启明分管交通。")
+    assert not role_missing("荻湾县的副县长是谁？", "person", "副县长王启明介绍说，今年将新建公路30公里。")
+    assert role_missing("翎川州交通运输局局长是谁？", "person", "州交通运输局副局长罗晓峰说。")
+
+
 def test_the_subject_of_a_who_question_is_not_a_role():
     from assistant.reader import role_missing
 
