@@ -190,13 +190,16 @@ _PLACES = ("霁原", "琅峰", "澄川", "柘岭", "沅溪", "岚江", "鹭洲",
                        "../seeds"), _PLACES + ("澹州", "蓼溪", "婺川")),
     ("judge10", "vwx", ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "judge8/docs",
                         "judge9/docs", "../seeds"), _PLACES + ("澹州", "蓼溪", "婺川", "湄汐", "棠溆", "蘅江")),
+    ("judge11", "yz", ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "judge8/docs",
+                       "judge9/docs", "judge10/docs", "../seeds"),
+     _PLACES + ("澹州", "蓼溪", "婺川", "湄汐", "棠溆", "蘅江", "琅渚", "荻湾", "翎川")),
 ])
-def test_pools_eight_to_ten_are_collections_of_their_own(name, letters, others, places):
-    """eval/judge8, eval/judge9, eval/judge10: six synthetic documents each, none of the other collections' and
-    none of their places, 180 questions, 60 of them unanswerable; their answerable questions are
-    asked nowhere else."""
+def test_pools_eight_to_eleven_are_collections_of_their_own(name, letters, others, places):
+    """eval/judge8 to eval/judge11: two synthetic documents per helper, none of the other
+    collections' and none of their places, 60 questions per helper, 20 of them unanswerable;
+    their answerable questions are asked nowhere else."""
     rows = _synthetic_collection(name, name, letters, others, places)
-    assert sum(not r["answerable"] for r in rows) == 60
+    assert sum(not r["answerable"] for r in rows) == 20 * len(letters)
     asked = {json.loads(line)["question"] for path in (ROOT / "eval").glob("**/*.jsonl") if name not in str(path)
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
     assert not {r["question"] for r in rows if r["answerable"]} & asked
