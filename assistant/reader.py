@@ -63,7 +63,8 @@
    Latin-letter name such as iPhone: subject_unknown; a plain word such as 游玩 counts only over a
    passage that covers less than a third of the question), key terms (years, numbers, titles, a
    phase such as 二期) missing from the passage's article, the asked unit missing from the
-   sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 -> money, 面积 -> area), the asked role
+   sentence's numbers (多少亩, 哪一年, or a measure asked by name: 总投资 or 多少奖金 -> money,
+   面积 -> area), the asked role
    missing from it (…的院长是谁), the part of a whole the question asks about missing from it
    (558名高素质农民中，有多少人是种黑木耳的: subset_missing), and a conflict: the sentence names
    another phase, quarter, year or place than the one asked (一期 asked, 二期 said:
@@ -72,7 +73,7 @@
    section's (三、2026年工作计划: Reader.section_of); places are jieba's and the collection's own
    (gazetteer.py: jieba cuts 砚|湖市); a sentence that names no place is about its article
    title's place, or else its document head's (a plan's title), unless its own passage names
-   the asked one; 澄川机场 does not answer for 芷阳机场, a thing named after another of the
+   the asked one, and so is a sentence of no phase or edition (本届 under 第九届…开幕); 澄川机场 does not answer for 芷阳机场, a thing named after another of the
    collection's places; another holiday, 春节 for 五一, award grade, 银奖 for 铜奖, or level,
    省级 for 国家级; 全州
    does not answer for one of its cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值
@@ -1050,7 +1051,7 @@ _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:个)?({_UNIT}|钱)")
 _MONEY_WORDS = (r"投资|投资额|销售额|营业额|收入|营收|产值|利润|税收|资金|金额|总额|成本|价格|售价|票房|"
                 r"工资|薪水|补贴|奖金|经费|预算|费用|造价|估值|市值|融资")
 _ASKED_MEASURES = [
-    (re.compile(rf"(?:{_MONEY_WORDS})[^，。？?,]{{0,6}}(?:多少|几)"), "<money>"),
+    (re.compile(rf"(?:{_MONEY_WORDS})[^，。？?,]{{0,6}}(?:多少|几)|多少(?:{_MONEY_WORDS})"), "<money>"),
     (re.compile(r"(?:面积|占地)[^，。？?,]{0,6}(?:多少|多大|几)"), "<area>"),
     (re.compile(r"(?:装机|功率)[^，。？?,]{0,6}(?:多少|多大|几)"), "<power>"),
     # Not 多长: "周期有多长", "多长时间" ask for a duration.
@@ -1350,12 +1351,14 @@ def missing_entities(question: str, context: str) -> list[str]:
 _CN_NUM = "一二三四五六七八九十百两0-9０-９"
 # A phase of a project: 一期, 二期, 第三期 (a key term too: Reader.missing_key_terms).
 PHASE = re.compile(rf"第?[{_CN_NUM}]+期")
+# An edition or a round: 第十四届, 第三次, 第二批.
+ORDINAL = re.compile(rf"第[{_CN_NUM}]+(?:届|次|批|轮|阶段|季)")
 QUALIFIERS = (
     PHASE,
     re.compile(r"[一二三四1-4]季度"),
     re.compile(r"上半年|下半年"),
     YEAR,
-    re.compile(rf"第[{_CN_NUM}]+(?:届|次|批|轮|阶段|季)"),
+    ORDINAL,
 )
 _YEAR_RANGE = re.compile(r"((?:19|20)[0-9]{2})年?\s*[—–\-－~～至到]\s*((?:19|20)[0-9]{2})年")
 _PLACE_LEVELS = "省市县州区镇乡村"
@@ -1549,6 +1552,10 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
             if pattern is YEAR and asked & _years_covered(sentence):
                 continue
             said = {q for q in said_other if _qualifier_kind(q) == kind} - asked
+            if not said and pattern in (PHASE, ORDINAL) and title and not any(q in passage for q in asked):
+                # A sentence of no edition or phase is of its article's (本届 under 第九届…开幕).
+                said = {q.removeprefix("第") if pattern is PHASE else q for q in pattern.findall(title)
+                        if _qualifier_kind(q) == kind} - asked
             if said:
                 conflicts.extend((shown.get(q, q), "、".join(shown.get(s, s) for s in sorted(said)))
                                  for q in sorted(asked))

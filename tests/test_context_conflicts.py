@@ -2,6 +2,7 @@
 (assistant/gazetteer.py), the article's title and the document's head, and the section heading
 that gives a report's sentences their year."""
 from assistant.gazetteer import place_names, places_in
+from assistant.lexical import pos_tags
 from assistant.reader import qualifier_conflicts
 
 # Invented names jieba does not know (it cuts 楮山县 as 楮|山县 and 苇塘县 as 苇塘|县), each used
@@ -118,3 +119,25 @@ def test_section_of_is_the_last_top_level_heading_above_a_sentence(bot):
         assert reader.section_of(row) == (above[-1] if above else "")
         seen.add(bool(above))
     assert seen == {True, False}       # the seeds' plan has such headings, the news pages none
+
+
+def test_an_edition_or_phase_is_read_from_the_articles_title():
+    question = "第十届中国（漪水）陶瓷博览会的意向成交额是多少？"
+    sentence = "本届瓷博会累计接待观众32.6万人次，实现意向成交额86.4亿元。"
+    title = "第九届中国（漪水）陶瓷博览会开幕"
+    assert qualifier_conflicts(question, sentence) == []
+    assert qualifier_conflicts(question, sentence, title=title) == [("第十届", "第九届")]
+    assert qualifier_conflicts("第九届陶瓷博览会的意向成交额是多少？", sentence, title=title) == []
+    # The asked edition in the passage: the title does not decide.
+    assert qualifier_conflicts(question, sentence, title=title, passage="第十届将于明年举办。" + sentence) == []
+    assert qualifier_conflicts("恒纶项目二期要投资多少？", "该项目总投资26.8亿元。", title="恒纶项目一期开工") == \
+        [("二期", "一期")]
+
+
+def test_a_money_word_after_duoshao_asks_for_money():
+    from assistant.reader import asked_unit, unit_missing
+
+    assert asked_unit("冠军拿到了多少奖金？", "quantity") == "<money>"
+    assert asked_unit("冠军的奖金是多少？", "quantity") == "<money>"
+    sentence = "扎尕县骑手洛桑旦巴以11分42秒的成绩夺得冠军。"
+    assert unit_missing("冠军拿到了多少奖金？", "quantity", sentence, pos_tags(sentence))
