@@ -73,7 +73,8 @@
    section's (三、2026年工作计划: Reader.section_of); places are jieba's and the collection's own
    (gazetteer.py: jieba cuts 砚|湖市); a sentence that names no place is about its article
    title's place, or else its document head's (a plan's title), unless its own passage names
-   the asked one, and so is a sentence of no phase or edition (本届 under 第九届…开幕); 澄川机场 does not answer for 芷阳机场, a thing named after another of the
+   the asked one, and a sentence of no phase or edition is of its title's (本届 under
+   第九届…开幕); 澄川机场 does not answer for 芷阳机场, a thing named after another of the
    collection's places; another holiday, 春节 for 五一, award grade, 银奖 for 铜奖, or level,
    省级 for 国家级; 全州
    does not answer for one of its cities, nor 村里 for 全县, nor 超10亿元 for 超5亿元, nor 产值
@@ -106,8 +107,8 @@ import numpy as np
 
 from . import ranker, thesaurus
 from .chunking import clause_around
-from .index import Index
 from .gazetteer import place_names, places_in
+from .index import Index
 from .lexical import STOPWORDS, tokenize
 from .records import Answer, Passage
 from .span_head import SpanHead, load_head
@@ -1512,8 +1513,10 @@ def qualifier_conflict(question: str, sentence: str, pos: list[str] | None = Non
     a sentence and title that name no place of the asked level are about the place of the
     document's ``head`` (its first characters: 枫渡县国民经济和社会发展第十五个五年规划纲要), and a
     thing named after one of those places (芷阳机场) is not answered by the same thing of another
-    (澄川机场: _stem_conflicts)."""
-    return [asked for asked, _ in qualifier_conflicts(question, sentence, pos, title, year, passage, places, head, section)]
+    (澄川机场: _stem_conflicts).  A sentence that says no year is of its report ``section``'s
+    (三、2026年工作计划), and one of no phase or edition of its title's (第九届…开幕)."""
+    conflicts = qualifier_conflicts(question, sentence, pos, title, year, passage, places, head, section)
+    return [asked for asked, _ in conflicts]
 
 
 def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = None,
@@ -2409,12 +2412,17 @@ class Reader:
             "head_missing": float(head_missing(question, kind, sentence)),
             "subset_missing": float(subset_missing(question, sentence)),
             "item_of_total": float(item_of_total(question, kind, sentence)),
-            "conflict": float(bool(qualifier_conflict(question, sentence, pos, passage.title,
-                                                      document_year(self.document_head(passage.source)),
-                                                      passage.text, self.collection_places(),
-                                                      self.document_head(passage.source),
-                                                      self.section_of(best.row)))),
+            "conflict": float(bool(self.conflicts(question, passage, best))),
         }
+
+    def conflicts(self, question: str, passage: Passage, best: ScoredSentence) -> list[tuple[str, str]]:
+        """qualifier_conflicts of the sentence ``best`` with what it leaves to its context: its
+        passage's title and text, its document's head and dated year, its report section, and
+        the collection's own place names."""
+        head = self.document_head(passage.source)
+        return qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row],
+                                   passage.title, document_year(head), passage.text, self.collection_places(),
+                                   head, self.section_of(best.row))
 
     @staticmethod
     def confidence(evidence: dict[str, float]) -> float:
@@ -2536,11 +2544,7 @@ class Reader:
         """The reason to add to an abstention, when one can be said for sure: the closest
         sentence is about another phase, year or place (qualifier_conflicts), or a year, title or
         name of the question is in none of the documents.  "" otherwise."""
-        passage = passages[best.passage]
-        conflicts = qualifier_conflicts(question, self.sentence_text(best), self.index.sentences.pos[best.row],
-                                        passage.title, document_year(self.document_head(passage.source)),
-                                        passage.text, self.collection_places(),
-                                        self.document_head(passage.source), self.section_of(best.row))
+        conflicts = self.conflicts(question, passages[best.passage], best)
         if conflicts:
             asked, said = conflicts[0]
             return f"（最接近的句子讲的是“{said}”，不是问题中的“{asked}”）"
