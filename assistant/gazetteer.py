@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+# The administrative levels a place name ends in (also the reader's place conflict).
 LEVELS = "省市县州区镇乡村"
 _LENGTHS = (3, 4, 5)
 _CHINESE = re.compile(r"[\u4e00-\u9fff]+")

@@ -107,7 +107,7 @@ import numpy as np
 
 from . import ranker, thesaurus
 from .chunking import clause_around
-from .gazetteer import place_names, places_in
+from .gazetteer import LEVELS as _PLACE_LEVELS, place_names, places_in
 from .index import Index
 from .lexical import STOPWORDS, tokenize
 from .records import Answer, Passage
@@ -1362,7 +1362,6 @@ QUALIFIERS = (
     ORDINAL,
 )
 _YEAR_RANGE = re.compile(r"((?:19|20)[0-9]{2})年?\s*[—–\-－~～至到]\s*((?:19|20)[0-9]{2})年")
-_PLACE_LEVELS = "省市县州区镇乡村"
 
 
 # The whole of a level (全州, 全市, 全县) and the levels below it: a figure of the whole prefecture
