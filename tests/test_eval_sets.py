@@ -104,7 +104,7 @@ def test_pool_five_reads_its_own_collection():
     assert not {r["question"] for r in rows} & others
 
 
-def _synthetic_collection(name: str, split: str, letters: str, other_folders: tuple[str, ...],
+def _synthetic_collection(name: str, split: str, letters: "str | tuple[str, ...]", other_folders: tuple[str, ...],
                           other_places: tuple[str, ...]) -> list[dict]:
     """The checks a collection of eval/ written by helpers passes (eval/tune6, eval/judge6, …):
     two documents per helper (one letter each), none of which stands in ``other_folders``, none
@@ -193,9 +193,13 @@ _PLACES = ("霁原", "琅峰", "澄川", "柘岭", "沅溪", "岚江", "鹭洲",
     ("judge11", "yz", ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs", "judge8/docs",
                        "judge9/docs", "judge10/docs", "../seeds"),
      _PLACES + ("澹州", "蓼溪", "婺川", "湄汐", "棠溆", "蘅江", "琅渚", "荻湾", "翎川")),
+    # The single letters ran out at z: pool 12's helpers are aa, ab and ac.
+    ("judge12", ("aa", "ab", "ac"), ("judge5/docs", "tune6/docs", "judge6/docs", "judge7/docs", "tune7/docs",
+                                     "judge8/docs", "judge9/docs", "judge10/docs", "judge11/docs", "../seeds"),
+     _PLACES + ("澹州", "蓼溪", "婺川", "湄汐", "棠溆", "蘅江", "琅渚", "荻湾", "翎川", "珂溪", "苒原")),
 ])
-def test_pools_eight_to_eleven_are_collections_of_their_own(name, letters, others, places):
-    """eval/judge8 to eval/judge11: two synthetic documents per helper, none of the other
+def test_pools_eight_to_twelve_are_collections_of_their_own(name, letters, others, places):
+    """eval/judge8 to eval/judge12: two synthetic documents per helper, none of the other
     collections' and none of their places, 60 questions per helper, 20 of them unanswerable;
     their answerable questions are asked nowhere else."""
     rows = _synthetic_collection(name, name, letters, others, places)
