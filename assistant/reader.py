@@ -2195,7 +2195,9 @@ class Reader:
     def _ranked_span(self, question: str, kind: str, sentence: str, pos: list[str], row: int | None = None,
                      query_vector: np.ndarray | None = None) -> Span:
         """The answer span inside the chosen sentence: the rules' pick (pick_span), unless the
-        span ranker scores another candidate of span_candidates higher by more than SPAN_MARGIN.
+        span ranker scores another candidate of span_candidates higher by more than SPAN_MARGIN;
+        a pick that lacks the asked unit (asked_unit) gives way to the best-scored candidate of
+        the asked type that carries it.
         ``row`` (the sentence's row in the index) and ``query_vector`` give the ranker the
         question's cosine with each candidate's clause."""
         rule = pick_span(question, kind, sentence, pos)
@@ -2211,6 +2213,13 @@ class Reader:
         if best == 0 or scores[best] - scores[0] <= SPAN_MARGIN:
             best = 0
         best = cover_pick([(sp.start, sp.end) for sp, _ in candidates], scores, best)
+        unit = asked_unit(question, kind)
+        if unit and not _has_unit(sentence[candidates[best][0].start:candidates[best][0].end], unit):
+            # 装机规模有多大 over "投资规模456亿元，装机660万千瓦": the ranker's pick lacks the asked
+            # unit; the best-scored figure of the asked type that carries it answers instead.
+            fitting = [j for j in np.argsort(-scores, kind="stable") if f"typed_{kind}" in candidates[j][1]
+                       and _has_unit(sentence[candidates[j][0].start:candidates[j][0].end], unit)]
+            best = int(fitting[0]) if fitting else best
         if best == 0:
             return with_head(question, sentence, rule)
         span, tags = candidates[best]

@@ -385,7 +385,8 @@ def test_cover_pick_answers_a_near_tie_with_a_span_holding_both():
 def test_reader_answers_a_near_tie_of_two_figures_with_a_span_holding_both(bot, monkeypatch):
     """choose_span: with the span ranker torn between two figures of one sentence, the answer
     is the shortest candidate holding both (here the sentence); with SPAN_COVER at 0, the
-    ranker's pick alone."""
+    ranker's pick alone when it carries the asked unit or none is asked, and the best-scored
+    figure of the asked unit when it does not (装机规模 asks a power: 660万千瓦, not 456亿元)."""
     from assistant import reader as R
     from assistant.lexical import pos_tags
 
@@ -405,6 +406,13 @@ def test_reader_answers_a_near_tie_of_two_figures_with_a_span_holding_both(bot, 
     answer = sentence[span.start:span.end]
     assert answer == sentence.rstrip("。")       # the shortest candidate holding both
     monkeypatch.setattr(R, "SPAN_COVER", 0.0)
+    span = reader.choose_span(question, "quantity", sentence, pos)
+    assert sentence[span.start:span.end] == "660万千瓦"
+    # With no unit asked the ranker's pick stands: "规模" alone names no measure.
+    question = "规划的4座电站规模有多大？"
+    assert R.asked_unit(question, "quantity") == ""
+    texts[:] = [sentence[sp.start:sp.end] for sp, _ in R.span_candidates(
+        question, "quantity", sentence, pos, R.pick_span(question, "quantity", sentence, pos))]
     span = reader.choose_span(question, "quantity", sentence, pos)
     assert sentence[span.start:span.end] == "456亿元"
 
