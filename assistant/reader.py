@@ -45,8 +45,10 @@
    probability), and replaces the pick when it is clearly better (SPAN_MARGIN).  When the
    pick and its best rival score almost alike, the answer is the shortest candidate that
    holds both (cover_pick, SPAN_COVER): 投资规模456亿元，装机660万千瓦 rather than a guess
-   between the two figures.  In a 由 A 提高到 B clause the side the question asks is kept
-   (from_to_side: the year it gives, or words of the past or of a target).  A question
+   between the two figures.  A pick that lacks the unit the question asks (装机规模 asks a
+   power) gives way to the best-scored figure that carries it.  In a 由 A 提高到 B clause the
+   side the question asks is kept (from_to_side: the year it gives, or words of the past or of
+   a target).  A question
    about a photo (…的照片是谁拍的) is answered by the credit line under the chosen caption
    ("金洪石 摄": Reader.credit_of), a question for the reporter or author (…的记者是谁) by the
    byline of the chosen sentence's article ("本报讯（记者 张伟国 代黎黎）": Reader.byline_of), and a
