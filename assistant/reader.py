@@ -324,7 +324,10 @@ ORG_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|
 PLACE_SUFFIX = re.compile(r"(?:省|市|县|州|镇|乡|村|区|街道|社区|园区|产业园|园|展览馆|馆|宫|口岸|广场|小镇|基地|景区|公园|"
                           r"路|街|河|山|湖|岛|港|国|地区|半岛|流域)")
 SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-               "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤相朴权安")
+               "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤相朴权安"
+               # Less common ones, leaving out those that are common words on their own (单, 常, 文, 成, 关...).
+               "舒柳柴阎骆倪殷翟洪聂齐甘温施涂焦祁祝葛耿卜蓝滕凌庞霍樊穆易辛欧庄桂符裴康童岳邢闵苗宁艾褚窦俞詹蒲喻冉"
+               "简鞠项甄匡阮巩麦佟裘池伍荣卓蔺迟尤宫晏戚芦巫衡牛乔鲁季柯谷靳芮邬")
 
 
 def _tokens_with_offsets(pos: list[str]) -> list[tuple[int, int, str, str]]:
@@ -336,18 +339,45 @@ def _tokens_with_offsets(pos: list[str]) -> list[tuple[int, int, str, str]]:
     return out
 
 
+# A preposition that jieba glued onto the name after it: 由禾阳/nr|路桥|建设集团.
+_GLUED = re.compile(r"[由在从被把对][\u4e00-\u9fff]{2,}")
+
+
+def _unglued(tokens: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The tokens with a preposition that jieba glued onto a name split off (由禾阳/nr -> 由/p|禾阳/nr)."""
+    out = []
+    for start, end, word, flag in tokens:
+        if flag.startswith(("nr", "ns", "nt", "nz")) and _GLUED.fullmatch(word):
+            out += [(start, start + 1, word[0], "p"), (start + 1, end, word[1:], flag)]
+        else:
+            out.append((start, end, word, flag))
+    return out
+
+
 def _name_runs(sentence: str, pos: list[str], suffix: re.Pattern) -> list[tuple[int, int]]:
     """Runs of name-like tokens (nouns, places, brackets) that end in one of the suffixes:
     "在|吉林敖东|药业|集团股份|有限公司" -> 吉林敖东药业集团股份有限公司.  Every suffix-ending
     prefix of a run is a candidate, and so is each suffix-delimited segment of it."""
     spans: list[tuple[int, int]] = []
-    tokens = _tokens_with_offsets(pos)
+    tokens = _unglued(_tokens_with_offsets(pos))
 
     def name_like(k: int) -> bool:
         word, flag = tokens[k][2], tokens[k][3]
-        # jieba's pieces of a place name: 东盛|涌镇/v|平安/a|村 (an adjective before a bare 村).
+        # jieba's pieces of a place name: 东盛|涌镇/v|平安/a|村 (an adjective before a bare 村);
+        # a bare 县 / 州 / 市 that opens an office's name (县/zg|发展|和|改革|局).
         return flag.startswith(_NAME_FLAGS) or bool(_PLACE_PIECE.fullmatch(word)) or \
-            flag == "a" and k + 1 < len(tokens) and tokens[k + 1][2] in ("村", "镇", "乡", "县")
+            flag == "a" and k + 1 < len(tokens) and tokens[k + 1][2] in ("村", "镇", "乡", "县") or \
+            word in ("县", "州", "市", "省")
+
+    def inside(k: int) -> bool:
+        # Words that stand inside a name but do not begin one: 茶学|与|园艺学院, 发展|和|改革局,
+        # 绿源|新/a|能源开发/i|有限公司.
+        word, flag = tokens[k][2], tokens[k][3]
+        if word in ("和", "与", "及"):
+            # not between two names (县医院|与|省人民医院)
+            return k + 1 < len(tokens) and name_like(k + 1) and \
+                not re.search(rf"(?:{suffix.pattern})$", tokens[k - 1][2])
+        return flag == "i" or flag == "a" and len(word) == 1
 
     i = 0
     while i < len(tokens):
@@ -355,7 +385,7 @@ def _name_runs(sentence: str, pos: list[str], suffix: re.Pattern) -> list[tuple[
             i += 1
             continue
         j = i
-        while j + 1 < len(tokens) and (name_like(j + 1) or tokens[j + 1][2] in "（）()"
+        while j + 1 < len(tokens) and (name_like(j + 1) or inside(j + 1) or tokens[j + 1][2] in "（）()"
                                        or tokens[j + 1][3] in ("m",) and tokens[j + 1][2].isdigit()):
             j += 1
         start, end = tokens[i][0], tokens[j][1]
@@ -363,8 +393,10 @@ def _name_runs(sentence: str, pos: list[str], suffix: re.Pattern) -> list[tuple[
         cuts = [m.end() for m in suffix.finditer(text)]
         prev = 0
         for cut in cuts:
-            spans.append((start, start + cut))
-            if prev:
+            # A bare suffix (有限公司, 学院) names nothing: it is no candidate on its own.
+            if not suffix.fullmatch(text[:cut]):
+                spans.append((start, start + cut))
+            if prev and not suffix.fullmatch(text[prev:cut]):
                 spans.append((start + prev, start + cut))
             prev = cut
         i = j + 1
@@ -747,6 +779,7 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
     head = max(reversed(heads), key=len)
     tokens = _tokens_with_offsets(pos)
     spans: list[tuple[int, int]] = []
+    tokens = _unglued(tokens)
     token_ends = {t[1] for t in tokens}
     for occurrence in re.finditer(re.escape(head), sentence):
         if occurrence.end() not in token_ends:
@@ -775,12 +808,19 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
             if t_end < start or name_end - t_start > 15:
                 break
             if flag.startswith(_NAME_TOKEN) or word in "()（）—-·" or flag == "m" and word.isdigit() or \
-                    flag == "m" and _NOT_A_COUNT.search(word) or _PLACE_PIECE.fullmatch(word):
-                start = t_start         # jieba's pieces of a name: 双日/m|峰口岸, 东盛|涌镇/v|平安|村
+                    flag == "m" and _NOT_A_COUNT.search(word) or _PLACE_PIECE.fullmatch(word) or \
+                    flag == "i" or word in ("县", "州", "市", "省") or \
+                    word in ("和", "与", "及") and t_end == start and start < name_end and \
+                    not re.search(rf"(?:{ORG_SUFFIX.pattern}|{PLACE_SUFFIX.pattern}|{re.escape(head)})$", sentence[:t_start]):
+                # jieba's pieces of a name: 双日/m|峰口岸, 东盛|涌镇/v|平安|村, 茶学|与|园艺学院,
+                # 县/zg|发展|和|改革局, 绿源|新|能源开发/i|有限公司
+                start = t_start
             else:
                 break
         while start < name_end and sentence[start] in "，。；、：:！？,.;!? 　（(":
             start += 1
+        if any(t_start == start and word in ("和", "与", "及") for t_start, _, word, _ in tokens):
+            start += 1          # a name does not begin with a conjunction (和平 is no conjunction)
         # A name does not begin with a verbal noun ("加快|建设|东山口岸" -> 东山口岸).
         for t_start, t_end, word, flag in tokens:
             if t_start == start and flag == "vn" and t_end < name_end:
@@ -797,7 +837,9 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
             else:
                 merged.append(span)
         spans = [(s, e) for s, e in merged if re.search("[、和及与]", sentence[s:e])]
-    return [Span(s, e, kind) for s, e in spans if not _inside_question(sentence[s:e], question)]
+    # A bare suffix (有限公司, 学院) names nothing.
+    return [Span(s, e, kind) for s, e in spans if not _inside_question(sentence[s:e], question)
+            and not ORG_SUFFIX.fullmatch(sentence[s:e]) and not PLACE_SUFFIX.fullmatch(sentence[s:e])]
 
 
 def with_head(question: str, sentence: str, span: Span) -> Span:

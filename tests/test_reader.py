@@ -301,6 +301,36 @@ def test_transliterated_names_are_kept_whole():
         assert sentence[span.start:span.end] == name
 
 
+def test_names_are_not_cut_short_by_jiebas_tokens():
+    """An organization's name holds 和 / 与 / 新 / idioms and may follow a glued preposition;
+    a bare suffix names nothing; a less common surname opens a person's name."""
+    from assistant.lexical import pos_tags
+    from assistant.reader import head_noun_spans
+
+    def names(sentence, kind):
+        return [sentence[s.start:s.end] for s in typed_spans(sentence, pos_tags(sentence), kind)]
+
+    sentence = "由沅溪绿源新能源开发有限公司投资建设的风电场全部并网发电。"
+    assert "沅溪绿源新能源开发有限公司" in names(sentence, "org")
+    assert "有限公司" not in names(sentence, "org")
+    sentence = "大桥由禾阳路桥建设集团有限公司承建，施工高峰期有1100多名建设者。"
+    assert "禾阳路桥建设集团有限公司" in names(sentence, "org")
+    assert not any(name.startswith(("大桥", "由")) for name in names(sentence, "org"))
+    sentence = "健全规划实施机制，县发展和改革局牵头制定年度计划。"
+    assert "县发展和改革局" in names(sentence, "org")
+    sentence = "近日，由沅溪大学茶学与园艺学院教授团队选育的新品种通过登记。"
+    assert "沅溪大学茶学与园艺学院" in names(sentence, "org")
+    built = [sentence[s.start:s.end] for s in head_noun_spans("团队来自哪个学院？", sentence, pos_tags(sentence), "org")]
+    assert built == ["沅溪大学茶学与园艺学院"]
+    # Two names joined by 与 stay two; none begins with the conjunction.
+    sentence = "患者可转诊到县人民医院与岫南省人民医院。"
+    assert "县人民医院与岫南省人民医院" not in names(sentence, "org")
+    built = [sentence[s.start:s.end] for s in head_noun_spans("患者可转诊到哪家医院？", sentence, pos_tags(sentence), "org")]
+    assert built and not any(name.startswith(("与", "医院")) for name in built)
+    sentence = "公司董事长舒卫东介绍，公司年加工能力达3000吨。"
+    assert "舒卫东" in names(sentence, "person")
+
+
 def test_evidence_names_missing_entities_and_heads():
     from assistant.reader import head_missing, missing_entities
 
@@ -1107,7 +1137,8 @@ def test_units_of_statistical_reports_stay_with_their_figures():
 
 
 def test_a_typed_candidate_is_trimmed_without_cutting_a_word():
-    # 由 is trimmed from the front of a name, but 有 of 有限公司 is the first character of a word.
+    # 由 is trimmed from the front of a name, but 有 of 有限公司 is the first character of a word
+    # (and the bare suffix is no candidate: the whole name is).
     from assistant.lexical import pos_tags
     from assistant.reader import _candidates, find_slot
 
@@ -1115,7 +1146,7 @@ def test_a_typed_candidate_is_trimmed_without_cutting_a_word():
     question = "浔河石埠大桥是哪家企业负责施工的？"
     texts = [bridge[c.start:c.end] for c in _candidates(question, "org", bridge, pos_tags(bridge),
                                                         find_slot(question, bridge))]
-    assert "有限公司" in texts and "限公司" not in texts
+    assert "禾阳路桥建设集团有限公司" in texts and "限公司" not in texts and "有限公司" not in texts
 
 
 @pytest.mark.parametrize("question,sentence,chosen,side", [
