@@ -890,6 +890,10 @@ def counted_spans(question: str, sentence: str, every: bool = False) -> list[Spa
     # "排第几" answered by a rank word: 排全省首位, 居全国榜首.
     ranks = [Span(x.start(), x.end(), "quantity") for x in RANK_WORD.finditer(sentence)] \
         if re.search(r"第几|排名", question) else []
+    if RANK_QUESTION.search(question):
+        # "在全省排到第几？" names no counter after 几: a rank in figures or words answers (第2位).
+        ranks += [Span(x.start(), x.end(), "quantity") for x in
+                  re.finditer(r"第(?:[一二两三四五六七八九十百千]+|[0-9]+)[位名]", sentence)]
     m = _JI.search(question)
     if not m:
         return ranks
@@ -1138,6 +1142,10 @@ MEASURE_UNITS = {
 }
 
 
+# A rank asked with no counter after 几 (排到第几？), or by name (排名, 名次).
+RANK_QUESTION = re.compile(r"第几(?![\u4e00-\u9fff])|排名|名次")
+
+
 @functools.lru_cache(maxsize=1024)
 def _asked_unit(question: str) -> str:
     """The unit a quantity question names: 多少天 -> 天, 几家 -> 家; or the measure it asks for
@@ -1153,8 +1161,8 @@ def _asked_unit(question: str) -> str:
             # 多少个人参产品, 几个次级行政区: the unit is 个; 人 and 次 begin the next word.
             return "个"
         return m.group(1)
-    if RATE_QUESTION.search(question):
-        return ""
+    if RATE_QUESTION.search(question) or RANK_QUESTION.search(question):
+        return ""       # 旅游收入在全省排第几: a rank is asked, not the sum of money
     for pattern, measure in _ASKED_MEASURES:
         if pattern.search(question):
             return measure

@@ -331,6 +331,16 @@ def test_names_are_not_cut_short_by_jiebas_tokens():
     assert "舒卫东" in names(sentence, "person")
 
 
+def test_a_rank_asked_with_no_counter_is_answered_by_a_rank():
+    from assistant.reader import asked_unit
+
+    question = "2025年全州的旅游收入在全省排到第几？"
+    sentence = "实现旅游总收入683.5亿元，旅游总收入总量居全省第4位。"
+    assert asked_unit(question, "quantity") == ""          # a rank, not a sum of money
+    assert _span(question, sentence) == "第4位"
+    assert _span("这个品牌的价值在全国排第几？", "品牌价值达32.17亿元，位列全国第41位。") == "第41位"
+
+
 def test_evidence_names_missing_entities_and_heads():
     from assistant.reader import head_missing, missing_entities
 
