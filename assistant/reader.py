@@ -46,7 +46,8 @@
    pick and its best rival score almost alike, the answer is the shortest candidate that
    holds both (cover_pick, SPAN_COVER): 投资规模456亿元，装机660万千瓦 rather than a guess
    between the two figures.  A pick that lacks the unit the question asks (装机规模 asks a
-   power) gives way to the best-scored figure that carries it.  In a 由 A 提高到 B clause the
+   power) gives way to the best-scored figure that carries it, and one with no rate, when a
+   rate is asked (比例有多高), to the best-scored percentage.  In a 由 A 提高到 B clause the
    side the question asks is kept (from_to_side: the year it gives, or words of the past or of
    a target).  A question
    about a photo (…的照片是谁拍的) is answered by the credit line under the chosen caption
@@ -1091,6 +1092,7 @@ def _whole_location(sentence: str, span: Span, slot: Slot) -> Span:
     return Span(start, end, span.kind) if 0 < end - span.end <= 20 else span
 
 
+_RATE_FIGURE = re.compile(r"[%％‰]|百分点|[一二两三四五六七八九十半0-9]成")
 RATE_QUESTION = re.compile(r"比例|占比|比重|百分之|率|增幅|增速|涨幅|降幅|(?:涨|增长|增加|提高|提升|上升|下降|减少|降低|压减|缩减|少)了?多少")
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:个)?({_UNIT}|钱)")
 
@@ -2249,7 +2251,8 @@ class Reader:
         """The answer span inside the chosen sentence: the rules' pick (pick_span), unless the
         span ranker scores another candidate of span_candidates higher by more than SPAN_MARGIN;
         a pick that lacks the asked unit (asked_unit) gives way to the best-scored candidate of
-        the asked type that carries it.
+        the asked type that carries it, and one with no rate figure, when a rate is asked
+        (RATE_QUESTION), to the best-scored percentage.
         ``row`` (the sentence's row in the index) and ``query_vector`` give the ranker the
         question's cosine with each candidate's clause."""
         rule = pick_span(question, kind, sentence, pos)
@@ -2272,6 +2275,13 @@ class Reader:
             fitting = [j for j in np.argsort(-scores, kind="stable") if f"typed_{kind}" in candidates[j][1]
                        and _has_unit(sentence[candidates[j][0].start:candidates[j][0].end], unit)]
             best = int(fitting[0]) if fitting else best
+        elif kind == "quantity" and not unit and RATE_QUESTION.search(question) and \
+                not _RATE_FIGURE.search(sentence[candidates[best][0].start:candidates[best][0].end]):
+            # 占常住人口的比例有多高 over "城镇常住人口158.3万人，常住人口城镇化率为66.07%": a rate is
+            # asked and the pick gives none; the best-scored percentage of the sentence answers.
+            rates = [j for j in np.argsort(-scores, kind="stable") if "typed_quantity" in candidates[j][1]
+                     and _RATE_FIGURE.search(sentence[candidates[j][0].start:candidates[j][0].end])]
+            best = int(rates[0]) if rates else best
         if best == 0:
             return with_head(question, sentence, rule)
         span, tags = candidates[best]

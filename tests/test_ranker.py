@@ -417,6 +417,34 @@ def test_reader_answers_a_near_tie_of_two_figures_with_a_span_holding_both(bot, 
     assert sentence[span.start:span.end] == "456亿元"
 
 
+def test_a_rate_question_takes_a_rate_over_the_span_rankers_other_figure(bot, monkeypatch):
+    """A rate asked (比例有多高) and the ranker's pick no rate (158.3万人): the best-scored
+    percentage of the sentence answers; a count asked keeps the ranker's pick."""
+    from assistant import reader as R
+    from assistant.lexical import pos_tags
+
+    monkeypatch.setattr(R, "SPAN_COVER", 0.0)
+    sentence = "其中城镇常住人口158.3万人，常住人口城镇化率为66.07%，比上年末提高0.92个百分点。"
+    pos = pos_tags(sentence)
+    liked = {"158.3万人": 5.0, "66.07%": 1.0, "0.92个百分点": 0.5}
+
+    class Likes:
+        def __init__(self, texts):
+            self.texts = texts
+
+        def decision(self, X):
+            return np.array([liked.get(t, -len(t) / 100) for t in self.texts])
+
+    def answer(question):
+        candidates = R.span_candidates(question, "quantity", sentence, pos, R.pick_span(question, "quantity", sentence, pos))
+        ranker = Likes([sentence[sp.start:sp.end] for sp, _ in candidates])
+        span = Reader(bot.index, bot.reader_encoder, span_ranker=ranker).choose_span(question, "quantity", sentence, pos)
+        return sentence[span.start:span.end]
+
+    assert answer("住在城镇里的人占常住人口的比例有多高？") == "66.07%"
+    assert answer("城镇常住人口有多少？") == "158.3万人"
+
+
 def test_the_next_sentences_are_read_before_declining(bot, monkeypatch):
     """Reader.read: when the chosen sentence's confidence is under the threshold, the next
     SECOND_CHANCE sentences in the ranker's order are read; the first that reaches it answers."""
