@@ -329,6 +329,10 @@ def test_names_are_not_cut_short_by_jiebas_tokens():
     assert built and not any(name.startswith(("与", "医院")) for name in built)
     sentence = "公司董事长舒卫东介绍，公司年加工能力达3000吨。"
     assert "舒卫东" in names(sentence, "person")
+    # A post, a name, a verb of saying: jieba's 梁国/ns|栋/m is one name; 主任介绍 names nobody.
+    sentence = "园区管委会主任梁国栋说，园区依托浔河航道发展多式联运。"
+    assert "梁国栋" in names(sentence, "person") and "梁国" not in names(sentence, "person")
+    assert names("办公室主任介绍说，工程已经完工。", "person") == []
 
 
 def test_a_rank_asked_with_no_counter_is_answered_by_a_rank():
