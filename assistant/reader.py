@@ -429,7 +429,7 @@ def _byline_names(sentence: str) -> list[tuple[int, int]]:
 
 _POST_NAME_SAYS = re.compile(r"(?:主任|局长|书记|县长|市长|州长|乡长|镇长|村长|董事长|总经理|经理|负责人|理事长|院长|校长|"
                              r"所长|站长|主席|厂长|社长|馆长|队长|处长|科长|部长|关长|会长|秘书长|主管|总监|教授|研究员)"
-                             r"([\u4e00-\u9fff]{2,3}?)(?=说|介绍|表示|告诉|指出|认为|坦言|笑着说|感慨)")
+                             r"(?![向对给跟和与])([\u4e00-\u9fff]{2,3}?)(?=说|介绍|表示|告诉|指出|认为|坦言|笑着说|感慨)")
 
 
 def _person_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
@@ -455,7 +455,8 @@ def _person_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
     # Transliterated names are joined by a middle dot, which jieba splits: "朗|·|霍华德",
     # "布兰科|·|茨尔文|科夫斯基".  The tokens on both sides of each dot make one name; it
     # replaces the pieces of it jieba found.
-    # A post, then a name, then a verb of saying: "管委会主任梁国栋说" (jieba: 梁国/ns|栋/m).
+    # A post, then a name, then a verb of saying: "管委会主任梁国栋说" (jieba: 梁国/ns|栋/m); not
+    # "负责人向记者介绍" (向 and 对 begin the words said to, not a name).
     spoken = [m.span(1) for m in _POST_NAME_SAYS.finditer(sentence) if m.group(1)[0] in SURNAMES]
     spans = [sp for sp in spans if not any(a < sp[1] and sp[0] < b for a, b in spoken)] + spoken
     dotted = _dotted_names(tokens)
