@@ -340,7 +340,8 @@ def _tokens_with_offsets(pos: list[str]) -> list[tuple[int, int, str, str]]:
     return out
 
 
-# A preposition that jieba glued onto the name after it: 由禾阳/nr|路桥|建设集团.
+# A preposition that jieba glued onto the name after it: 由禾阳/nr|路桥|建设集团.  Fewer than
+# _GLUED_PREPOSITIONS (subject_unknown's): 向, 于, 和, 与 also begin names (向警予, 和平).
 _GLUED = re.compile(r"[由在从被把对][\u4e00-\u9fff]{2,}")
 
 
@@ -452,13 +453,13 @@ def _person_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
                 and (k + 2 >= len(tokens) or tokens[k + 2][3][:1] in ("v", "x", "p", "c", "u", "d")):
             e = tokens[k + 1][1]        # "王禹/nr 喆/x 提出" -> 王禹喆
         spans.append((s, e))
-    # Transliterated names are joined by a middle dot, which jieba splits: "朗|·|霍华德",
-    # "布兰科|·|茨尔文|科夫斯基".  The tokens on both sides of each dot make one name; it
-    # replaces the pieces of it jieba found.
     # A post, then a name, then a verb of saying: "管委会主任梁国栋说" (jieba: 梁国/ns|栋/m); not
     # "负责人向记者介绍" (向 and 对 begin the words said to, not a name).
     spoken = [m.span(1) for m in _POST_NAME_SAYS.finditer(sentence) if m.group(1)[0] in SURNAMES]
     spans = [sp for sp in spans if not any(a < sp[1] and sp[0] < b for a, b in spoken)] + spoken
+    # Transliterated names are joined by a middle dot, which jieba splits: "朗|·|霍华德",
+    # "布兰科|·|茨尔文|科夫斯基".  The tokens on both sides of each dot make one name; it
+    # replaces the pieces of it jieba found.
     dotted = _dotted_names(tokens)
     spans = [sp for sp in spans if not any(a <= sp[0] and sp[1] <= b for a, b in dotted)]
     byline = _byline_names(sentence)
@@ -787,9 +788,8 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
         return []
     # The longest; of two as long, the later: the noun phrase's head is its last noun (朝药|项目 -> 项目).
     head = max(reversed(heads), key=len)
-    tokens = _tokens_with_offsets(pos)
+    tokens = _unglued(_tokens_with_offsets(pos))
     spans: list[tuple[int, int]] = []
-    tokens = _unglued(tokens)
     token_ends = {t[1] for t in tokens}
     for occurrence in re.finditer(re.escape(head), sentence):
         if occurrence.end() not in token_ends:
