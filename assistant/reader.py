@@ -340,6 +340,14 @@ def _tokens_with_offsets(pos: list[str]) -> list[tuple[int, int, str, str]]:
     return out
 
 
+# Words a name may hold but not begin (茶学|与|园艺学院, 发展|和|改革局), and the bare levels that
+# open an office's name (县/zg|发展|和|改革|局): _name_runs and head_noun_spans read both.
+_NAME_JOINERS = ("和", "与", "及")
+_OFFICE_LEVELS = ("县", "州", "市", "省")
+# A name that already ends before a joiner: 县人民医院|与|省人民医院 are two names.
+_ENDS_A_NAME = re.compile(rf"(?:{ORG_SUFFIX.pattern}|{PLACE_SUFFIX.pattern})$")
+
+
 # A preposition that jieba glued onto the name after it: 由禾阳/nr|路桥|建设集团.  Fewer than
 # _GLUED_PREPOSITIONS (subject_unknown's): 向, 于, 和, 与 also begin names (向警予, 和平).
 _GLUED = re.compile(r"[由在从被把对][\u4e00-\u9fff]{2,}")
@@ -369,13 +377,13 @@ def _name_runs(sentence: str, pos: list[str], suffix: re.Pattern) -> list[tuple[
         # a bare 县 / 州 / 市 that opens an office's name (县/zg|发展|和|改革|局).
         return flag.startswith(_NAME_FLAGS) or bool(_PLACE_PIECE.fullmatch(word)) or \
             flag == "a" and k + 1 < len(tokens) and tokens[k + 1][2] in ("村", "镇", "乡", "县") or \
-            word in ("县", "州", "市", "省")
+            word in _OFFICE_LEVELS
 
     def inside(k: int) -> bool:
         # Words that stand inside a name but do not begin one: 茶学|与|园艺学院, 发展|和|改革局,
         # 绿源|新/a|能源开发/i|有限公司.
         word, flag = tokens[k][2], tokens[k][3]
-        if word in ("和", "与", "及"):
+        if word in _NAME_JOINERS:
             # not between two names (县医院|与|省人民医院)
             return k + 1 < len(tokens) and name_like(k + 1) and \
                 not re.search(rf"(?:{suffix.pattern})$", tokens[k - 1][2])
@@ -819,9 +827,9 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
                 break
             if flag.startswith(_NAME_TOKEN) or word in "()（）—-·" or flag == "m" and word.isdigit() or \
                     flag == "m" and _NOT_A_COUNT.search(word) or _PLACE_PIECE.fullmatch(word) or \
-                    flag == "i" or word in ("县", "州", "市", "省") or \
-                    word in ("和", "与", "及") and t_end == start and start < name_end and \
-                    not re.search(rf"(?:{ORG_SUFFIX.pattern}|{PLACE_SUFFIX.pattern}|{re.escape(head)})$", sentence[:t_start]):
+                    flag == "i" or word in _OFFICE_LEVELS or \
+                    word in _NAME_JOINERS and t_end == start and start < name_end and \
+                    not _ENDS_A_NAME.search(sentence[:t_start]) and not sentence[:t_start].endswith(head):
                 # jieba's pieces of a name: 双日/m|峰口岸, 东盛|涌镇/v|平安|村, 茶学|与|园艺学院,
                 # 县/zg|发展|和|改革局, 绿源|新|能源开发/i|有限公司
                 start = t_start
@@ -829,7 +837,7 @@ def head_noun_spans(question: str, sentence: str, pos: list[str], kind: str) -> 
                 break
         while start < name_end and sentence[start] in "，。；、：:！？,.;!? 　（(":
             start += 1
-        if any(t_start == start and word in ("和", "与", "及") for t_start, _, word, _ in tokens):
+        if any(t_start == start and word in _NAME_JOINERS for t_start, _, word, _ in tokens):
             start += 1          # a name does not begin with a conjunction (和平 is no conjunction)
         # A name does not begin with a verbal noun ("加快|建设|东山口岸" -> 东山口岸).
         for t_start, t_end, word, flag in tokens:
