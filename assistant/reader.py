@@ -215,7 +215,9 @@ _WH_SPAN = re.compile(rf"在?(?:{WH_WORDS.pattern})")
 _NUM = r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千]+"
 _UNIT = (r"个百分点|百分点|万亿元|亿元|万元|千元|元|亿美元|万美元|美元|欧元|日元|韩元|港元|港币|新台币|英镑|镑|卢布|法郎|比索|卢比|里拉|美金|万人次|人次|万人|人|万户|户|家|个|名|位|项|件|次|回|场次|场|"
          r"倍|座|所|处|条|种|款|批|类|台|辆|吨标准煤|吨|万吨|千克|公斤|斤|亿斤|万斤|公里|千米|米|平方米|万平方米|平方公里|亩|万亩|公顷|"
-         r"万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|瓦|伏|立方米|标准箱|标箱|架次|班次|车次|艘次|光年|公分|厘米|毫米|英寸|英吋|英尺|英里|海里|毫克|克|株|箱|袋|只|头|年|个月|月|天|日|"
+         r"万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|瓦|伏|立方米|标准箱|标箱|架次|班次|车次|艘次|光年|公分|厘米|毫米|英寸|英吋|英尺|英里|海里|毫克|克|株|箱|袋|只|头|"
+         # 50年一遇: a flood standard, one figure with its 一遇 (not 50年 and a stray 一遇).
+         r"年一遇|年|个月|月|天|日|"
          # Measure words of things (not 部, 层, 道, 把, 片, 门: 一部分, 一层, 一道, 一把手 are no counts).
          r"册|本|张|份|篇|首|枚|艘|架|棵|盏|套|间|栋|幢|颗|粒|匹|羽|尾|周年|周岁|"
          r"小时|分钟|岁|号|期|届|%|％|‰|℃|℉|摄氏度|华氏度|度|cm|km²|km|kg|m²|m")
@@ -441,6 +443,16 @@ _POST_NAME_SAYS = re.compile(r"(?:主任|局长|书记|县长|市长|州长|乡�
                              r"(?![向对给跟和与])([\u4e00-\u9fff]{2,3}?)(?=说|介绍|表示|告诉|指出|认为|坦言|笑着说|感慨)")
 
 
+# A name between a title of work or standing and a verb of doing: "青年教师林晚照设计的" (jieba:
+# 林/ng|晚照/n), "传承人吴桂英带领". Only where jieba found no name there (_person_spans).
+_TITLE_NAME_DOES = re.compile(r"(?:教师|老师|医生|村医|工程师|技术员|设计师|传承人|艺人|村民|农民|党员|队员|选手|运动员|演员|"
+                              r"作家|画家|专家|博士|民警|师傅|大师|工匠|主播|创始人|带头人|书记|主任|局长|董事长|总经理|"
+                              r"院长|校长|厂长|社长|站长|所长|馆长|队长|会长|理事长|教授|研究员)"
+                              r"(?![向对给跟和与])([\u4e00-\u9fff]{2,3}?)"
+                              r"(?=设计|创作|创办|创立|发明|研发|研制|培育|带领|带着|牵头|领衔|主持|获得|荣获|夺得|摘得|当选|"
+                              r"担任|完成|制作|编写|撰写|执导|主演|拍摄|发起|捐|带队)")
+
+
 def _person_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
     """jieba's person names, mended: "王/nr 军营/n" -> 王军营, "相/x 文雅/nr" -> 相文雅."""
     spans = []
@@ -465,6 +477,8 @@ def _person_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
     # "负责人向记者介绍" (向 and 对 begin the words said to, not a name).
     spoken = [m.span(1) for m in _POST_NAME_SAYS.finditer(sentence) if m.group(1)[0] in SURNAMES]
     spans = [sp for sp in spans if not any(a < sp[1] and sp[0] < b for a, b in spoken)] + spoken
+    spans += [m.span(1) for m in _TITLE_NAME_DOES.finditer(sentence) if m.group(1)[0] in SURNAMES
+              and not any(a < m.end(1) and m.start(1) < b for a, b in spans)]
     # Transliterated names are joined by a middle dot, which jieba splits: "朗|·|霍华德",
     # "布兰科|·|茨尔文|科夫斯基".  The tokens on both sides of each dot make one name; it
     # replaces the pieces of it jieba found.
@@ -502,6 +516,48 @@ def _dotted_names(tokens: list[tuple[int, int, str, str]]) -> list[tuple[int, in
     return names
 
 
+# A share in tenths, 九成 (jieba's numeral token): with what hedges it, 近两成, 九成以上, 八成多.
+_TENTHS = re.compile(r"[一二两三四五六七八九]成半?")
+_TENTHS_BEFORE = re.compile(r"(?:约|近|将近|接近|超过|超|逾|不足|不到|仅|达到|达)$")
+_TENTHS_AFTER = re.compile(r"^(?:多|以上|以下|左右|半)")
+
+
+def _tenths_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
+    """Shares in tenths (占九成以上, 近两成): jieba gives 九成 as one numeral token, which tells
+    them from 统一|成立 or 九成新; the hedge before (近, 约, 超过) and after (以上, 多) is kept."""
+    spans = []
+    for start, end, word, flag in _tokens_with_offsets(pos):
+        if flag != "m" or not _TENTHS.fullmatch(word):
+            continue
+        before = _TENTHS_BEFORE.search(sentence, 0, start)
+        after = _TENTHS_AFTER.match(sentence[end:])
+        spans.append((before.start() if before and before.start() >= start - 2 else start,
+                       end + (after.end() if after else 0)))
+    return spans
+
+
+# A place named after a verb of location (位于白坭乡, 在扎尕县然木乡试点, 矗立在万斛岭上), whose
+# name jieba cuts into pieces no run of name-like words holds (白/a|坭/g|乡, 扎尕县|然/r|木乡, 万/m|斛/q|岭上):
+# two or three units of a county, township or village, or one of them or a landform before
+# punctuation or a word of position (上, 一带): not 推进乡|村振兴.
+_UNIT_NAME = r"(?![全本该这那各每我此其一两几多当])[\u4e00-\u9fff]{2,4}?(?:县|旗|乡|镇|村|街道)"
+_LANDFORM_NAME = r"(?![全本该这那各每我此其一两几多当])[\u4e00-\u9fff]{2,3}?(?:岭|峰|山|湖|岛|湾|滩|峡谷)"
+_LOCATED = re.compile(
+    r"(?:位于|地处|坐落于|坐落在|落户于|落户|建在|设在|立在|选址|在|于)"
+    rf"((?:{_UNIT_NAME}){{2,3}}|(?:{_UNIT_NAME}|{_LANDFORM_NAME})(?=[上下里内中边旁一，,。；;、）)]|$))")
+
+
+def _located_places(sentence: str) -> list[tuple[int, int]]:
+    """Places named after a verb of location (_LOCATED): the whole run and each unit's prefix of
+    it (扎尕县然木乡 gives 扎尕县 too)."""
+    spans = []
+    for m in _LOCATED.finditer(sentence):
+        start, text = m.start(1), m.group(1)
+        spans += [(start, start + cut.end()) for cut in re.finditer(r"县|旗|乡|镇|村|街道", text)]
+        spans.append(m.span(1))
+    return spans
+
+
 def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
     """Every span of the sentence that could answer a question of this kind."""
     found: list[tuple[int, int]] = []
@@ -514,6 +570,7 @@ def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
         # "一人一策", "一村一品": a one-per phrase, not a count.
         pairs = [m.span() for m in re.finditer(r"一[\u4e00-\u9fff]一[\u4e00-\u9fff]", sentence)]
         found = [(a, b) for a, b in found if not any(s <= a and b <= e for s, e in pairs)]
+        found += _tenths_spans(sentence, pos)
     elif kind == "time":
         found = [m.span() for m in TIME.finditer(sentence)]
         if not any(re.search(r"[0-9]", sentence[a:b]) for a, b in found):
@@ -524,7 +581,7 @@ def typed_spans(sentence: str, pos: list[str], kind: str) -> list[Span]:
         credit = PHOTO_CREDIT.match(sentence)
         found = [credit.span(1)] if credit else _person_spans(sentence, pos)
     elif kind == "place":
-        found = _name_runs(sentence, pos, PLACE_SUFFIX) + _pos_spans(pos, ("ns",))
+        found = _name_runs(sentence, pos, PLACE_SUFFIX) + _pos_spans(pos, ("ns",)) + _located_places(sentence)
     elif kind == "org":
         found = _name_runs(sentence, pos, ORG_SUFFIX) + _pos_spans(pos, ("nt",))
     elif kind == "list":

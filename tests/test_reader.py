@@ -1296,3 +1296,28 @@ def test_a_leader_named_informally_is_named_by_any_head_post():
     assert not role_missing("给记者介绍通关做法的海关负责人是谁？", "person", "峒河海关关长陈立新介绍，今年以来通关时间压缩了三成。")
     assert role_missing("青岚那家龙头茶企的掌门人叫什么名字？", "person", "公司年加工能力达3000吨，产品销往12个省。")
     assert role_missing("那家公司的院长是谁？", "person", chairman)      # a formal post must be said as it is
+
+
+def test_tenths_flood_standards_located_places_and_titled_names_are_candidates():
+    """Answers jieba's tokens hide: a share in tenths (九成 is one numeral token), a flood
+    standard (50年一遇), a place after a verb of location (白/a|坭/g|乡), a name between a title
+    and a verb of doing (林/ng|晚照/n)."""
+    from assistant.lexical import pos_tags
+    from assistant.reader import _located_places
+
+    def spans(sentence, kind):
+        return [sentence[s.start:s.end] for s in typed_spans(sentence, pos_tags(sentence), kind)]
+
+    assert "九成以上" in spans("全年养殖水产品35.2万吨，占九成以上。", "quantity")
+    assert "近两成" in spans("企业员工3200余人，其中研发人员占到近两成。", "quantity")
+    assert spans("各村统一成立了合作社。", "quantity") == []
+    flood = spans("县城段防洪标准将由20年一遇提高到50年一遇。", "quantity")
+    assert "50年一遇" in flood and "50年" not in flood
+    assert "白坭乡" in spans("该中心位于白坭乡，总投资3.4亿元。", "place")
+    sentence = "今年以来，州里在扎尕县然木乡试点推行“草长制”。"
+    assert {"扎尕县然木乡", "扎尕县"} <= set(spans(sentence, "place"))
+    assert "万斛岭" in spans("风电场的风机矗立在万斛岭上。", "place")
+    # No place is read into 推进乡|村振兴, nor into a run that opens with 全 / 该.
+    assert _located_places("在推进乡村振兴中，在全县推广，在该村试点。") == []
+    assert "林晚照" in spans("学院青年教师林晚照设计的茶器组获得金奖。", "person")
+    assert "周末" not in spans("村医周末坚持出诊。", "person")
