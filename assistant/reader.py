@@ -2232,6 +2232,32 @@ def from_to_side(question: str, kind: str, sentence: str, span: Span) -> Span:
     return span
 
 
+_ITEM_BREAK = re.compile(r"[、，,；;：:。（(]")
+
+
+def _item_label(sentence: str, span: Span) -> str:
+    """The words before a figure inside its item of an enumeration: 送戏下乡 of
+    "组织送戏下乡1860场、送电影下乡1.9万场" for 1860场 (from the last break: 、，；：)."""
+    cut = max((m.end() for m in _ITEM_BREAK.finditer(sentence, 0, span.start)), default=0)
+    return sentence[cut:span.start]
+
+
+def _item_label_prefers_rule(question: str, sentence: str, rule: Span, pick: Span) -> bool:
+    """The rules' pick and the span ranker's are two figures of one enumeration (one clause,
+    items split by 、) and the question repeats more of the rules' pick's item label
+    (送戏下乡 of 组织了多少场送戏下乡演出, against 送电影下乡): the rules' pick stands."""
+    if not (QUANTITY.fullmatch(sentence[rule.start:rule.end]) and QUANTITY.fullmatch(sentence[pick.start:pick.end])):
+        return False
+    a, b = sorted((rule, pick), key=lambda sp: sp.start)
+    between = sentence[a.end:b.start]
+    if "、" not in between or re.search(r"[，。；：,;:！？!?]", between):
+        return False
+    asked = WH_WORDS.sub("|", question)
+    rule_run = ranker.longest_run(_item_label(sentence, rule), asked)
+    pick_run = ranker.longest_run(_item_label(sentence, pick), asked)
+    return rule_run >= 2 and rule_run > pick_run
+
+
 def cover_pick(spans: list[tuple[int, int]], scores: np.ndarray, pick: int, margin: float | None = None) -> int:
     """``pick``, or, when the best candidate not inside it (its rival) scores within ``margin``
     of it, the shortest candidate of ``spans`` that holds both (the earlier one on a tie; the
@@ -2342,6 +2368,8 @@ class Reader:
         if best == 0 or scores[best] - scores[0] <= SPAN_MARGIN:
             best = 0
         best = cover_pick([(sp.start, sp.end) for sp, _ in candidates], scores, best)
+        if best and _item_label_prefers_rule(question, sentence, candidates[0][0], candidates[best][0]):
+            best = 0
         unit = asked_unit(question, kind)
         if unit and not _has_unit(sentence[candidates[best][0].start:candidates[best][0].end], unit):
             # 装机规模有多大 over "投资规模456亿元，装机660万千瓦": the ranker's pick lacks the asked

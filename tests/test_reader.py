@@ -1321,3 +1321,22 @@ def test_tenths_flood_standards_located_places_and_titled_names_are_candidates()
     assert _located_places("在推进乡村振兴中，在全县推广，在该村试点。") == []
     assert "林晚照" in spans("学院青年教师林晚照设计的茶器组获得金奖。", "person")
     assert "周末" not in spans("村医周末坚持出诊。", "person")
+
+
+def test_the_rules_pick_stands_for_the_enumeration_item_the_question_names():
+    """Two figures of one enumeration share their clause, so the span ranker's clause features
+    cannot tell them apart; the item whose words the question repeats keeps the rules' pick."""
+    from assistant.reader import Span, _item_label_prefers_rule
+
+    question = "2025年全州一共组织了多少场送戏下乡演出？"
+    sentence = "组织送戏下乡1860场、送电影下乡1.9万场，举办群众文化活动3200余场次。"
+
+    def span(text, within=sentence):
+        return Span(within.index(text), within.index(text) + len(text), "quantity")
+
+    assert _item_label_prefers_rule(question, sentence, span("1860场"), span("1.9万场"))
+    assert not _item_label_prefers_rule(question, sentence, span("1.9万场"), span("1860场"))
+    # Not one enumeration: the ranker's pick is left alone.
+    assert not _item_label_prefers_rule(question, sentence, span("1860场"), span("3200余场次"))
+    apart = "组织送戏下乡1860场，送电影下乡1.9万场。"
+    assert not _item_label_prefers_rule(question, apart, span("1860场", apart), span("1.9万场", apart))
