@@ -45,7 +45,10 @@
    probability), and replaces the pick when it is clearly better (SPAN_MARGIN).  When the
    pick and its best rival score almost alike, the answer is the shortest candidate that
    holds both (cover_pick, SPAN_COVER): 投资规模456亿元，装机660万千瓦 rather than a guess
-   between the two figures.  A pick that lacks the unit the question asks (装机规模 asks a
+   between the two figures.  When the rules' pick and the ranker's are two items of one
+   enumeration, the item whose words the question repeats keeps the rules' pick
+   (_item_label_prefers_rule: 送戏下乡1860场 over 送电影下乡1.9万场, whose clause the ranker's
+   features read as one).  A pick that lacks the unit the question asks (装机规模 asks a
    power) gives way to the best-scored figure that carries it, and one with no rate, when a
    rate is asked (比例有多高), to the best-scored percentage.  In a 由 A 提高到 B clause the
    side the question asks is kept (from_to_side: the year it gives, or words of the past or of
@@ -2349,7 +2352,9 @@ class Reader:
     def _ranked_span(self, question: str, kind: str, sentence: str, pos: list[str], row: int | None = None,
                      query_vector: np.ndarray | None = None) -> Span:
         """The answer span inside the chosen sentence: the rules' pick (pick_span), unless the
-        span ranker scores another candidate of span_candidates higher by more than SPAN_MARGIN;
+        span ranker scores another candidate of span_candidates higher by more than SPAN_MARGIN
+        (and is not another item of the pick's enumeration that the question names less:
+        _item_label_prefers_rule);
         a pick that lacks the asked unit (asked_unit) gives way to the best-scored candidate of
         the asked type that carries it, and one with no rate figure, when a rate is asked
         (RATE_QUESTION), to the best-scored percentage.
