@@ -521,7 +521,7 @@ def _dotted_names(tokens: list[tuple[int, int, str, str]]) -> list[tuple[int, in
 
 # A share in tenths, 九成 (jieba's numeral token): with what hedges it, 近两成, 九成以上, 八成多.
 _TENTHS = re.compile(r"[一二两三四五六七八九]成半?")
-_TENTHS_BEFORE = re.compile(r"(?:约|近|将近|接近|超过|超|逾|不足|不到|仅|达到|达)$")
+_TENTHS_BEFORE = re.compile(r"(?:约|近|将近|接近|超过|超|逾|不足|不到|仅)$")
 _TENTHS_AFTER = re.compile(r"^(?:多|以上|以下|左右|半)")
 
 
