@@ -241,11 +241,12 @@ TIME = re.compile(
 # A figure in digits or Chinese numerals: what every answer to a quantity question holds.
 NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿半]")
 # A mark of time: what every answer to a when-question holds (a date, an era, a season, a stage
-# of life, a time of day, before/after an event: 幕末引入西洋军制后, 临近中午).  日 and 月 only in a
+# of life, a time of day, before/after or since an event: 幕末引入西洋军制后, 第一轮中央环保督察以来,
+# 临近中午).  日 and 月 only in a
 # date or a word of time (5月, 12日, 近日, 月底), not in 日处理能力 or 月均.
 TIME_MARK = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]+\s*年|世纪|年代|朝|时期|时代|期间|[春夏秋冬]|季|"
                        r"(?<=[0-9０-９零〇一二两三四五六七八九十])\s*[月日]|[正腊本当上下每次]月|月[份底初中末]|"
-                       r"[今昨前明当次近节生周]日|日前|星期|年[初底末]|[初中后末]期|末年?|早年|晚年|幼年|少年|青年|中年|当时|[之以][前后]|今年|去年|明年|"
+                       r"[今昨前明当次近节生周]日|日前|星期|年[初底末]|[初中后末]期|末年?|早年|晚年|幼年|少年|青年|中年|当时|[之以][前后]|以来|之际|之初|今年|去年|明年|"
                        r"[上中下]午|早上|早晨|清晨|晚上|傍晚|黄昏|凌晨|夜|[0-9０-９]+\s*[点时]")
 # Periods a question can pin down ("二季度" is not answered by a "一季度" sentence).
 PERIOD = re.compile(r"[一二三四1-4]季度|上半年|下半年|[0-9]{4}年")

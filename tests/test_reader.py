@@ -1340,3 +1340,13 @@ def test_the_rules_pick_stands_for_the_enumeration_item_the_question_names():
     assert not _item_label_prefers_rule(question, sentence, span("1860场"), span("3200余场次"))
     apart = "组织送戏下乡1860场，送电影下乡1.9万场。"
     assert not _item_label_prefers_rule(question, apart, span("1860场", apart), span("1.9万场", apart))
+
+
+def test_a_time_since_an_event_is_a_time():
+    """A when-question's span must hold a mark of time; "…以来" (since an event) is one, as
+    "…之后" is, so 第一轮中央环保督察以来 answers 从什么时候起开始累计的."""
+    from assistant.reader import TIME_MARK
+
+    assert TIME_MARK.search("第一轮中央环保督察以来")
+    assert TIME_MARK.search("项目开工之初")
+    assert not TIME_MARK.search("第一轮中央环保督察")
