@@ -529,6 +529,8 @@ _TENTHS_AFTER = re.compile(r"^(?:多|以上|以下|左右|半)")
 def _tenths_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
     """Shares in tenths (占九成以上, 近两成): jieba gives 九成 as one numeral token, which tells
     them from 统一|成立 or 九成新; the hedge before (近, 约, 超过) and after (以上, 多) is kept."""
+    if "成" not in sentence:
+        return []
     spans = []
     for start, end, word, flag in _tokens_with_offsets(pos):
         if flag != "m" or not _TENTHS.fullmatch(word):
@@ -544,7 +546,8 @@ def _tenths_spans(sentence: str, pos: list[str]) -> list[tuple[int, int]]:
 # name jieba cuts into pieces no run of name-like words holds (白/a|坭/g|乡, 扎尕县|然/r|木乡, 万/m|斛/q|岭上):
 # two or three units of a county, township or village, or one of them or a landform before
 # punctuation or a word of position (上, 一带): not 推进乡|村振兴.
-_UNIT_NAME = r"(?![全本该这那各每我此其一两几多当])[\u4e00-\u9fff]{2,4}?(?:县|旗|乡|镇|村|街道)"
+_UNIT_SUFFIX = r"县|旗|乡|镇|村|街道"
+_UNIT_NAME = rf"(?![全本该这那各每我此其一两几多当])[\u4e00-\u9fff]{{2,4}}?(?:{_UNIT_SUFFIX})"
 _LANDFORM_NAME = r"(?![全本该这那各每我此其一两几多当])[\u4e00-\u9fff]{2,3}?(?:岭|峰|山|湖|岛|湾|滩|峡谷)"
 _LOCATED = re.compile(
     r"(?:位于|地处|坐落于|坐落在|落户于|落户|建在|设在|立在|选址|在|于)"
@@ -557,7 +560,7 @@ def _located_places(sentence: str) -> list[tuple[int, int]]:
     spans = []
     for m in _LOCATED.finditer(sentence):
         start, text = m.start(1), m.group(1)
-        spans += [(start, start + cut.end()) for cut in re.finditer(r"县|旗|乡|镇|村|街道", text)]
+        spans += [(start, start + cut.end()) for cut in re.finditer(_UNIT_SUFFIX, text)]
         spans.append(m.span(1))
     return spans
 
