@@ -2257,7 +2257,7 @@ def _item_label_prefers_rule(question: str, sentence: str, rule: Span, pick: Spa
         return False
     a, b = sorted((rule, pick), key=lambda sp: sp.start)
     between = sentence[a.end:b.start]
-    if "、" not in between or re.search(r"[，。；：,;:！？!?]", between):
+    if "、" not in between or not _CLAUSE.fullmatch(between):       # one clause, one enumeration
         return False
     asked = WH_WORDS.sub("|", question)
     rule_run = ranker.longest_run(_item_label(sentence, rule), asked)
