@@ -1423,6 +1423,75 @@ def _is_name(question: str, word: str) -> bool:
     return False
 
 
+# What names an organization or a facility: 沅溪师范学院, 湄东青峰陶瓷集团, 格朵高铁站
+# (unknown_names).  The facilities a place name alone may head (芷阳机场) are FACILITY.
+_ORG_SUFFIX = re.compile(r"卫生院|学院|大学|医院|集团|公司|中学|小学|学校|合作社|研究院|研究所|协会|水库|电站|机场|"
+                         r"高铁站|火车站|口岸|景区|公园|博物馆|图书馆|体育馆|纪念馆|产业园|工业园|开发区|示范区|保护区|"
+                         r"度假区|酒店|银行")
+_FACILITY = re.compile(r"卫生院|学院|大学|医院|中学|小学|学校|水库|电站|机场|高铁站|火车站|口岸|景区|公园|博物馆|图书馆|"
+                       r"体育馆|纪念馆|度假区")
+# jieba's tags of the words a name is made of (a numeral only as 第二 of 第二人民医院).
+_NAME_PART_FLAGS = ("n", "j", "b", "eng", "a", "g", "zg")
+# Words that make the phrase no name: 哪家公司, 该集团, 这座水库, 全州…, 多少家医院.
+_NOT_A_NAME = set("哪什么该这那本我全各某其此几多")
+
+
+def unknown_names(question: str, text: str, places: frozenset[str]) -> list[str]:
+    """The organizations and facilities that ``question`` names and no document holds: a name
+    before 学院, 集团, 水库, 机场… (_ORG_SUFFIX) that is in none of the documents, alone or with
+    that word (沅溪师范学院, 湄东青峰陶瓷集团: jieba cuts such names into pieces that each stand
+    in the documents), or a place of the collection heading a facility it has none of (芷阳机场,
+    沅溪州图书馆).  A place before the name (漪水市白鹤水库, 枫渡县人民医院) is context: the name
+    after it is looked for.  ``text``: the collection lower-cased, white space removed
+    (Reader.collection_text); ``places``: its own place names (gazetteer.place_names)."""
+    from .lexical import pos_tags
+
+    q = question.lower()
+    tokens, at = [], 0
+    for token in pos_tags(q):
+        word, _, flag = token.rpartition("/")
+        tokens.append((at, at + len(word), word, flag))
+        at += len(word)
+    ends = {end for _, end, _, _ in tokens}
+    found = []
+    for m in _ORG_SUFFIX.finditer(q):
+        if m.end() not in ends:                     # 学院 of 学院路 is no name's end
+            continue
+        k = next(n for n, (start, end, _, _) in enumerate(tokens) if start <= m.start() < end)
+        first = k
+        while first > 0:
+            _, _, word, flag = tokens[first - 1]
+            if (flag.startswith(_NAME_PART_FLAGS) and (flag != "x" or word.isalnum())) or \
+                    (flag == "m" and word.startswith("第")):
+                first -= 1
+            else:
+                break
+        run = q[tokens[first][0]:m.start()]
+        if _NOT_A_NAME.intersection(run):
+            continue
+        # The place that heads the run (漪水市 of 漪水市白鹤水库), or a place word jieba tags (延边).
+        cut = next((c for c in range(len(run), 1, -1) if run[c - 1] in _PLACE_LEVELS and
+                    (run[:c] in places or run[:c] in text)), 0)
+        if not cut and any(run + level in places for level in _PLACE_LEVELS):
+            cut = len(run)                          # 格朵 of 格朵高铁站, the collection's 格朵县
+        if not cut:
+            n = first
+            while n < k and tokens[n][3] == "ns" and tokens[n][2] in text:
+                n += 1
+            cut = tokens[n][0] - tokens[first][0]
+        place, name = run[:cut], run[cut:]
+        # A character jieba glued onto a known name (时|越南保险 of 入股时越南保险集团, 矢井田瞳在|大学).
+        glued = len(name) >= 3 and (name[1:] in text or name[:-1] in text)
+        if len(name) >= 2 and not glued:
+            if name not in text and name + m.group() not in text:
+                found.append(place + name + m.group())
+        elif not name and place and _FACILITY.fullmatch(m.group()):
+            core = place[:-1] if len(place) >= 3 and place[-1] in _PLACE_LEVELS else place
+            if not re.search(re.escape(core) + ".{0,4}?" + re.escape(m.group()), text):
+                found.append(place + m.group())
+    return found
+
+
 # A name in Latin letters with a lower-case letter: iPhone, Python, not GDP (Reader.subject_unknown).
 _LATIN_NAME = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z])[A-Za-z]{3,}(?![A-Za-z])")
 
@@ -2545,6 +2614,9 @@ class Reader:
         # about, whatever the first noun; an acronym (GDP) may stand in Chinese in the documents.
         if any(word.lower() not in text for word in _LATIN_NAME.findall(question)):
             return True
+        # An organization or facility no document holds (沅溪师范学院), whatever the first noun.
+        if unknown_names(question, text, self.collection_places()):
+            return True
         # jieba may glue a preposition onto a name it does not know (从|峒河 cut as 从峒河).
         if len(subject) >= 3 and subject[0] in _GLUED_PREPOSITIONS and subject[1:] in text:
             return False
@@ -2733,10 +2805,13 @@ class Reader:
         # across a word of the documents (湖那 of 白鹭湖那片) is not named: the asker never wrote it.
         text = self.collection_text()
         names = list(_question_entities(question)) + [first_noun(question) if self.subject_unknown(question) else ""]
+        names += unknown_names(question, text, self.collection_places())
         terms = [m.group() for m in YEAR.finditer(question)] + \
             [m.group()[1:-1] for m in BOOK_TITLE.finditer(question)] + \
             [n for n in names if n and not miscut(question, n.lower(), text)]
         absent = [t for t in dict.fromkeys(terms) if t and t.lower() not in text]
+        # A piece of a longer absent name (恒达 of 岫南恒达化工有限公司) is said by the longer one.
+        absent = [t for t in absent if not any(t != other and t in other for other in absent)]
         return f"（文档中没有提到“{'”“'.join(absent[:3])}”）" if absent else ""
 
     def read(self, question: str, passages: list[Passage], query_vector: np.ndarray | None = None) -> Answer:
