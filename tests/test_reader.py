@@ -1350,3 +1350,31 @@ def test_a_time_since_an_event_is_a_time():
     assert TIME_MARK.search("第一轮中央环保督察以来")
     assert TIME_MARK.search("项目开工之初")
     assert not TIME_MARK.search("第一轮中央环保督察")
+
+
+def test_an_organization_or_facility_no_document_holds_is_named_and_makes_the_subject_unknown(bot):
+    """jieba cuts an invented name into pieces that each stand in the documents (湄东|青峰|陶瓷|
+    集团), so the question's first noun is known; the name as a whole is not."""
+    from assistant.reader import Reader, unknown_names
+
+    text = "漪水市白鹤湖水库总库容4680万立方米。湄东陶瓷集团董事长邵墨白介绍。格朵县机场改扩建工程。越南保险集团成立于1965年。"
+    places = frozenset({"漪水市", "格朵县"})
+    assert unknown_names("湄东青峰陶瓷集团的董事长是谁？", text, places) == ["湄东青峰陶瓷集团"]
+    assert unknown_names("湄东陶瓷集团的董事长是谁？", text, places) == []
+    # A place of the collection before a facility it has none of; its airport it has.
+    assert unknown_names("格朵高铁站是哪一年建成通车的？", text, places) == ["格朵高铁站"]
+    assert unknown_names("格朵机场是哪一年建成的？", text, places) == []
+    # The place before the name is context: 白鹤 is in the documents, 青檀 is not.
+    assert unknown_names("漪水市白鹤水库的总库容是多少？", text, places) == []
+    assert unknown_names("漪水市青檀水库的总库容是多少？", text, places) == ["漪水市青檀水库"]
+    # No name: a question word or a demonstrative; a character jieba glued onto a known name.
+    assert unknown_names("哪家公司收购了鲜奶？", text, places) == []
+    assert unknown_names("该集团的董事长是谁？", text, places) == []
+    assert unknown_names("汇丰入股时越南保险集团有多少间分行？", text, places) == []
+
+    reader = Reader(bot.index, bot.reader_encoder)
+    question = "北京大兴国际机场是哪一年投入运营的？"
+    assert reader.subject_unknown(question)
+    answer = bot.ask(question)
+    assert not answer.found and "北京大兴国际机场" in answer.message
+    assert not reader.subject_unknown("延边州的机场在哪里？")
