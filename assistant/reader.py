@@ -1793,43 +1793,11 @@ def qualifier_conflicts(question: str, sentence: str, pos: list[str] | None = No
     change = _CHANGE_ASKED.search(question)
     if change and not _CHANGE_SAID.search(sentence) and (amount := _AMOUNT.search(sentence)):
         conflicts.append((change.group(1), amount.group()))
-    conflicts += _named_conflicts(question, sentence) + _stem_conflicts(question, sentence, places) + \
-        _modifier_conflicts(question, sentence, passage)
+    conflicts += _named_conflicts(question, sentence) + _stem_conflicts(question, sentence, places)
     return conflicts + _amount_conflicts(question, sentence) + _measure_conflicts(question, sentence) + \
         _measure_conflicts(question, sentence, _SECTORS) + _measure_conflicts(question, sentence, _GROUPS) + \
         _owner_conflicts(question, sentence) + \
         _before_conflicts(question, sentence) + _stage_conflicts(question, sentence)
-
-
-# Measures that a noun before them narrows (春茶产量 of 产量, 国际旅游收入 of 收入): _modifier_conflicts.
-_NARROWED_MEASURE = re.compile(r"产量|面积|收入|支出|人口|库容|藏书|产值|销量|客流量|用电量|发电量|吞吐量|装机容量|"
-                               r"存栏|出栏|营收|销售额|床位|客房")
-# What ends the run of words before such a measure in a question.
-_MODIFIER_BREAK = set("的年是有了与和及在从对为到、，,。？?！：:“”《》（）() 多少几哪什么全总该这那本各")
-
-
-def _modifier_conflicts(question: str, sentence: str, passage: str = "") -> list[tuple[str, str]]:
-    """A measure narrowed by a noun in the question (青岚县今年的春茶产量, 玉米产量) and given by the
-    sentence without that noun, which its passage does not say either ("今年全县干茶产量1.86万吨";
-    "油料产量8.42万吨"): (the narrowed measure asked, the measure the sentence gives).  Places
-    and times before the measure are left to the other conflicts."""
-    from .lexical import pos_tags
-
-    conflicts = []
-    for m in _NARROWED_MEASURE.finditer(question):
-        said = re.search(rf"[\u4e00-\u9fff]{{0,4}}{m.group()}", sentence)
-        if not said:
-            continue
-        start = m.start()
-        while start > 0 and question[start - 1] not in _MODIFIER_BREAK and m.start() - start < 6:
-            start -= 1
-        nouns = [word for word, _, flag in (t.rpartition("/") for t in pos_tags(question[start:m.start()]))
-                 if flag in ("n", "nr", "nz", "ng", "j", "nw") and len(word) >= 2 and word[-1] not in _PLACE_LEVELS]
-        missing = [word for word in nouns if word not in sentence and word not in passage]
-        if missing:
-            asked = question[question.index(missing[0], start):m.end()]
-            conflicts.append((asked, said.group()))
-    return conflicts
 
 
 # Qualifiers told apart by name: holidays, and the grades of an award (_named_conflicts); each
