@@ -2057,21 +2057,6 @@ def only_counted(question: str, kind: str, sentence: str) -> bool:
     return False
 
 
-# One item of an answer that only counts: 4A级景区16个, 经评审产生金奖3个 (counts_for_names).
-_COUNT_ITEM = re.compile(r"[^，,、；;。]*?(?:[0-9０-９]+|[一二两三四五六七八九十百千万]+)"
-                         r"(?:个|家|座|项|名|种|处|条|所|位|件|部|批|类|款|台|辆|只)")
-
-
-def counts_for_names(question: str, kind: str, answer: str) -> bool:
-    """Names asked (唯一的5A级旅游景区叫什么名字, 银奖作品有哪些) and an answer that only counts
-    things ("其中5A级景区1个、4A级景区16个"): each of its items ends in a number and a measure word.
-    A question that asks a number (多少, 几) is answered by a count."""
-    if kind in ("quantity", "time", "sentence") or re.search(r"多少|几|数量|比例", question):
-        return False
-    items = [item for item in re.split(r"[，,、；;。]", answer) if item]
-    return bool(items) and all(_COUNT_ITEM.fullmatch(item) for item in items)
-
-
 def whole_for_part(question: str, kind: str, sentence: str, answer: str) -> bool:
     """A quantity asked of a part of a whole (subset_part: 74亿元里…用在了水体治理上) answered
     by the whole: the answer's figures in digits all stand in the question, or the part is one
@@ -2910,8 +2895,7 @@ class Reader:
         if whole_for_part(question, kind, sentence, sentence[span.start:span.end]):
             # 74亿元里有多少用在了水体治理上, over the sentence that gives the 74亿元 only.
             return "（最接近的句子只给出了总数，没有给出问题问的那一部分）"
-        if names_not_given(question, kind, sentence[span.start:span.end]) or only_counted(question, kind, sentence) or \
-                counts_for_names(question, kind, sentence[span.start:span.end]):
+        if names_not_given(question, kind, sentence[span.start:span.end]) or only_counted(question, kind, sentence):
             # Names asked of things the question counts, and the sentence only counts them too.
             return "（最接近的句子只给出了数量，没有列出名称）"
         if kind == "time" and not TIME_MARK.search(sentence[span.start:span.end]):
