@@ -1434,8 +1434,6 @@ _FACILITY = re.compile(r"卫生院|学院|大学|医院|中学|小学|学校|水
 _NAME_PART_FLAGS = ("n", "j", "b", "eng", "a", "g", "zg")
 # Words that make the phrase no name: 哪家公司, 该集团, 这座水库, 全州…, 多少家医院.
 _NOT_A_NAME = set("哪什么该这那本我全各某其此几多")
-# Words that cannot stand inside a place's name after another place (沅溪州的景区, 枫渡县城镇).
-_SUBPLACE_BREAK = set("的在是有和与及里中下上城每")
 
 
 def unknown_names(question: str, text: str, places: frozenset[str]) -> list[str]:
@@ -1491,13 +1489,6 @@ def unknown_names(question: str, text: str, places: frozenset[str]) -> list[str]
             core = place[:-1] if len(place) >= 3 and place[-1] in _PLACE_LEVELS else place
             if not re.search(re.escape(core) + ".{0,4}?" + re.escape(m.group()), text):
                 found.append(place + m.group())
-    # A place under one of the collection's (澄川市琼花区, 漪水市瓷源镇) that no document names.
-    for place in sorted((p for p in places if p[-1] in "省市州县区" and p in q), key=len, reverse=True):
-        for m in re.finditer(re.escape(place) + r"([\u4e00-\u9fff]{2,3}?[区县镇乡村市])", q):
-            sub = m.group(1)
-            if not _NOT_A_NAME.intersection(sub) and not _SUBPLACE_BREAK.intersection(sub) and \
-                    sub not in text and sub[:-1] not in text and m.group() not in found:
-                found.append(m.group())
     return found
 
 
