@@ -1424,7 +1424,7 @@ def _is_name(question: str, word: str) -> bool:
 
 
 # What names an organization or a facility: 沅溪师范学院, 湄东青峰陶瓷集团, 格朵高铁站
-# (unknown_names).  The facilities a place name alone may head (芷阳机场) are FACILITY.
+# (unknown_names).  The facilities a place name alone may head (芷阳机场) are _FACILITY.
 _ORG_SUFFIX = re.compile(r"卫生院|学院|大学|医院|集团|公司|中学|小学|学校|合作社|研究院|研究所|协会|水库|电站|机场|"
                          r"高铁站|火车站|口岸|景区|公园|博物馆|图书馆|体育馆|纪念馆|产业园|工业园|开发区|示范区|保护区|"
                          r"度假区|酒店|银行")
@@ -1461,8 +1461,7 @@ def unknown_names(question: str, text: str, places: frozenset[str]) -> list[str]
         first = k
         while first > 0:
             _, _, word, flag = tokens[first - 1]
-            if (flag.startswith(_NAME_PART_FLAGS) and (flag != "x" or word.isalnum())) or \
-                    (flag == "m" and word.startswith("第")):
+            if flag.startswith(_NAME_PART_FLAGS) or (flag == "m" and word.startswith("第")):
                 first -= 1
             else:
                 break
