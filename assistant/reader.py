@@ -1447,11 +1447,7 @@ def unknown_names(question: str, text: str, places: frozenset[str]) -> list[str]
     from .lexical import pos_tags
 
     q = question.lower()
-    tokens, at = [], 0
-    for token in pos_tags(q):
-        word, _, flag = token.rpartition("/")
-        tokens.append((at, at + len(word), word, flag))
-        at += len(word)
+    tokens = _tokens_with_offsets(pos_tags(q))
     ends = {end for _, end, _, _ in tokens}
     found = []
     for m in _ORG_SUFFIX.finditer(q):
