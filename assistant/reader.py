@@ -1424,8 +1424,9 @@ def _is_name(question: str, word: str) -> bool:
 
 
 # What names an organization or a facility: 沅溪师范学院, 湄东青峰陶瓷集团, 格朵高铁站
-# (unknown_names).  The facilities a place name alone may head (芷阳机场) are _FACILITY.
-_ORG_SUFFIX = re.compile(r"卫生院|学院|大学|医院|集团|公司|中学|小学|学校|合作社|研究院|研究所|协会|水库|电站|机场|"
+# (unknown_names).  Not ORG_SUFFIX: its one-character words (局, 院, 站, 馆) end too many plain
+# words of a question.  The facilities a place name alone may head (芷阳机场) are _FACILITY.
+_BODY_WORD = re.compile(r"卫生院|学院|大学|医院|集团|公司|中学|小学|学校|合作社|研究院|研究所|协会|水库|电站|机场|"
                          r"高铁站|火车站|口岸|景区|公园|博物馆|图书馆|体育馆|纪念馆|产业园|工业园|开发区|示范区|保护区|"
                          r"度假区|酒店|银行")
 _FACILITY = re.compile(r"卫生院|学院|大学|医院|中学|小学|学校|水库|电站|机场|高铁站|火车站|口岸|景区|公园|博物馆|图书馆|"
@@ -1438,19 +1439,25 @@ _NOT_A_NAME = set("哪什么该这那本我全各某其此几多")
 
 def unknown_names(question: str, text: str, places: frozenset[str]) -> list[str]:
     """The organizations and facilities that ``question`` names and no document holds: a name
-    before 学院, 集团, 水库, 机场… (_ORG_SUFFIX) that is in none of the documents, alone or with
+    before 学院, 集团, 水库, 机场… (_BODY_WORD) that is in none of the documents, alone or with
     that word (沅溪师范学院, 湄东青峰陶瓷集团: jieba cuts such names into pieces that each stand
     in the documents), or a place of the collection heading a facility it has none of (芷阳机场,
     沅溪州图书馆).  A place before the name (漪水市白鹤水库, 枫渡县人民医院) is context: the name
     after it is looked for.  ``text``: the collection lower-cased, white space removed
     (Reader.collection_text); ``places``: its own place names (gazetteer.place_names)."""
+    return list(_unknown_names(question, text, places))
+
+
+# Cached: the reader asks it of each sentence it weighs, and again for a decline's reason.
+@functools.lru_cache(maxsize=1024)
+def _unknown_names(question: str, text: str, places: frozenset[str]) -> tuple[str, ...]:
     from .lexical import pos_tags
 
     q = question.lower()
     tokens = _tokens_with_offsets(pos_tags(q))
     ends = {end for _, end, _, _ in tokens}
     found = []
-    for m in _ORG_SUFFIX.finditer(q):
+    for m in _BODY_WORD.finditer(q):
         if m.end() not in ends:                     # 学院 of 学院路 is no name's end
             continue
         k = next(n for n, (start, end, _, _) in enumerate(tokens) if start <= m.start() < end)
@@ -1484,7 +1491,7 @@ def unknown_names(question: str, text: str, places: frozenset[str]) -> list[str]
             core = place[:-1] if len(place) >= 3 and place[-1] in _PLACE_LEVELS else place
             if not re.search(re.escape(core) + ".{0,4}?" + re.escape(m.group()), text):
                 found.append(place + m.group())
-    return found
+    return tuple(found)
 
 
 # A name in Latin letters with a lower-case letter: iPhone, Python, not GDP (Reader.subject_unknown).
