@@ -68,3 +68,37 @@ def test_cli_calibrate_needs_a_question_set(private_collection, capsys):
     assert "--set" in capsys.readouterr().err
     assert cli.main(["calibrate", "--docs", str(docs), "--index", str(index), "--reset"]) == 0
     assert "nothing to reset" in capsys.readouterr().out
+
+
+def test_the_calibration_curve_reads_each_question_once_for_every_threshold(bot):
+    """bench/calibration_curve.py keeps a question's outcome as a function of the threshold (it
+    changes only at the confidences the reader weighs); asking again with any threshold gives the
+    same outcome, and at the shipped threshold the same as ask() does."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import calibration_curve as C
+    from assistant.evaluate import answer_correct
+
+    items = load_questions(Path(__file__).resolve().parent.parent / "eval" / "seeds_qa.jsonl", "dev")
+    items = [i for i in items if i["answerable"]][:8] + [i for i in items if not i["answerable"]][:4]
+    reader_threshold = bot._reader.abstain_below if bot._reader is not None else ABSTAIN_BELOW
+    changed = 0
+    for item in items:
+        d = C.decisions(bot, item)
+        assert len(d["outcomes"]) == len(d["breaks"]) + 1 and d["breaks"] == sorted(d["breaks"])
+        changed += len(set(d["outcomes"])) > 1
+        reader = bot._reader
+        shipped = reader.abstain_below
+        assert shipped == reader_threshold              # decisions() leaves the threshold as it was
+        for t in [shipped, 0.0, 0.3, 0.9, 1.01] + [b + 1e-7 for b in d["breaks"]] + d["breaks"]:
+            reader.abstain_below = t
+            try:
+                answer = bot.ask(item["question"])
+            finally:
+                reader.abstain_below = shipped
+            expected = "declined" if not answer.found else \
+                "right" if item["answerable"] and answer_correct(answer, item) else "wrong"
+            assert C.outcome_at(d, t) == expected, (item["id"], t)
+    assert changed >= 6             # most questions are answered at a low threshold, declined at a high one
