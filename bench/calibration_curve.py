@@ -2,6 +2,7 @@
 
     python bench/calibration_curve.py              # pools 5-12 (eval/judgeN), about 5 minutes on 2 cores
     python bench/calibration_curve.py --draws 500 --k 10 20 40 80
+    python bench/calibration_curve.py --seeds      # the operating curve on the seed splits, the fresh set, tune6/7
 
 `assistant calibrate --set FILE` fits one collection's abstention threshold on questions its user
 labelled (evaluate.calibrate: the threshold that declines the most unanswerable questions while
@@ -123,6 +124,53 @@ def read_pools() -> tuple[dict, float]:
     return pools, shipped
 
 
+# --seeds: the operating curve of the shipped confidence model on the project's other sets, each
+# over its own collection (name: docs, index, question file, split).  Aggregates only: the
+# threshold of a row is each set's own best under the cap, a ceiling, never shipped.
+OTHER_SETS = {
+    "seed dev (tuned on)": (None, None, "eval/seeds_qa.jsonl", "dev"),
+    "seed test (held out)": (None, None, "eval/seeds_qa.jsonl", "test"),
+    "fresh (held out)": (None, None, "eval/seeds_qa_fresh.jsonl", "all"),
+    "tune6 (listed)": ("eval/tune6/docs", "bench/out/tune6_index", "eval/tune6/qa.jsonl", "all"),
+    "tune7 (listed)": ("eval/tune7/docs", "bench/out/tune7_index", "eval/tune7/qa.jsonl", "all"),
+}
+OTHER_CACHE = ROOT / "bench" / "out" / "calibration_curve_sets.pkl"
+
+
+def read_other_sets() -> dict:
+    if OTHER_CACHE.is_file():
+        with OTHER_CACHE.open("rb") as f:
+            return pickle.load(f)
+    out = {}
+    for name, (docs, index, path, split) in OTHER_SETS.items():
+        if index and not (ROOT / index).is_dir():
+            print(f"skipping {name}: no index at {index}", flush=True)
+            continue
+        bot = Assistant.load(str(ROOT / docs), str(ROOT / index)) if docs else Assistant.load()
+        out[name] = [decisions(bot, item) for item in load_questions(ROOT / path, split)]
+        print(f"{name}: {len(out[name])} questions read", flush=True)
+    with OTHER_CACHE.open("wb") as f:
+        pickle.dump(out, f)
+    return out
+
+
+def operating_curve(sets: dict, shipped: float, caps=(0.05, 0.10, 0.20)) -> None:
+    """Per set: its figures at the shipped threshold, at no threshold (never declining: the
+    ceiling of accuracy), and at its own best threshold under each cap on wrong abstention."""
+    print("| set | shipped: accuracy / abstention / wrong | never declining: accuracy | " +
+          " | ".join(f"best at wrong ≤ {cap:.2f}: accuracy / abstention" for cap in caps) + " |")
+    print("|---|---|---|" + "---|" * len(caps))
+    for name, ds in sets.items():
+        grid = sorted({b for d in ds for b in d["breaks"]})
+        every = [rates(ds, t) for t in [-1.0] + [b + EPSILON for b in grid]]
+        a = rates(ds, shipped)
+        cells = []
+        for cap in caps:
+            r = max((r for r in every if r[2] <= cap + 1e-12), key=lambda r: (r[1], -r[2]))
+            cells.append(f"{r[0]:.3f} / {r[1]:.3f}")
+        print(f"| {name} | {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f} | {rates(ds, -1.0)[0]:.3f} | " + " | ".join(cells) + " |")
+
+
 def rates(ds: list[dict], t: float) -> np.ndarray:
     """accuracy, abstention on unanswerable, wrong abstention, right share (correct + caught over all)."""
     answerable = [outcome_at(d, t) for d in ds if d["answerable"]]
@@ -146,7 +194,14 @@ def main() -> int:
     parser.add_argument("--draws", type=int, default=300, help="random labelled sets per pool and k")
     parser.add_argument("--max-wrong", type=float, nargs="+", default=[0.05, 0.10],
                         help="calibrate's cap on wrong abstentions")
+    parser.add_argument("--seeds", action="store_true",
+                        help="only the operating curve on the seed splits, the fresh set and the tuning collections")
     args = parser.parse_args()
+    if args.seeds:
+        from assistant.reader import ABSTAIN_BELOW
+
+        operating_curve(read_other_sets(), ABSTAIN_BELOW)
+        return 0
     pools, shipped = read_pools()
     if not pools:
         print("no pool index found")
