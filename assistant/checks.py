@@ -726,10 +726,10 @@ def item_of_total(question: str, kind: str, sentence: str) -> bool:
 
 _COUNTED = re.compile(r"([0-9０-９]+|[两二三四五六七八九十百]+)\s*(?:个|家|项|座|所|位|名|种|类|条|款|批|件|只|部|本|首|门|处|支|大|块|片|张)")
 _NAMES_ASKED = re.compile(r"分别|哪几|哪些|叫什么|什么名字|名称")
-# The breaks between items that names_not_given looks for.  (Until the thirty-eighth session this
-# line read [、，,；;]|以及|和|及|与, and a later definition of the same name in the one reader.py, for
-# _item_label, replaced it at import time: this is the pattern that was in effect.)
-_ITEM_BREAK = re.compile(r"[、，,；;：:。（(]")
+# The breaks between the items of an answer that names them (names_not_given).  (Until the
+# thirty-eighth session a later definition of the same name in reader.py, for _item_label,
+# replaced this one at import time: [、，,；;：:。（(], with no 和 / 及 / 与.)
+_ITEM_BREAK = re.compile(r"[、，,；;]|以及|和|及|与")
 _NUMERALS = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 
 

@@ -1059,6 +1059,11 @@ def test_names_asked_of_a_counted_set_are_not_answered_by_the_count():
     assert not names_not_given(question, "list", "延边大学附属医院")        # a name
     assert not names_not_given("那两项指标分别是多少？", "quantity", "3%")   # values asked, not names
     assert not names_not_given("哪些企业入驻？", "list", "华为")             # no count in the question
+    # Two names joined by 和 / 及 / 与 are an enumeration too, even with the count after them (until
+    # the thirty-eighth session another pattern of the same name shadowed this one, without 和).
+    assert not names_not_given("那两家企业分别是哪两家？", "list", "华润和中粮两家")
+    assert not names_not_given("那两家企业分别是哪两家？", "list", "华润与中粮两家")
+    assert names_not_given("那两家企业分别是哪两家？", "list", "两家：")      # a colon lists nothing yet
     counted = "巩固现有7个省级生态示范市县创建成果,以延吉市、敦化市为主线,组织8个县市创建。"
     assert only_counted("延边现有的7个省级生态示范市县分别是哪几个？", "list", counted)
     assert not only_counted("那两个县市分别是哪些？", "list", "以延吉市、敦化市两个县市为主线。")
