@@ -486,6 +486,8 @@ def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
             re.search(r"[0-9A-Za-z\u4e00-\u9fff]", sentence[start:end]):
         return Span(start, end, kind)
     return Span(0, len(sentence), "sentence")
+
+
 # "多久…一次", "每隔多长时间…": how often, answered by 每年 / 每两个月 and the count after it.
 FREQUENCY_QUESTION = re.compile(r"(?:多久|多长时间|多少天|多少年|几天|几年|几个月|几周)[^，。？?]{0,12}?一次|每隔(?:多久|多长时间|几)")
 _EVERY = re.compile(r"每隔?[一两二三四五六七八九十半0-9]*个?(?:年|月|周|星期|季度|天|日|小时)")
