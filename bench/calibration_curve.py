@@ -1,6 +1,6 @@
 """How much does `assistant calibrate` help a new collection, given k labelled questions?
 
-    python bench/calibration_curve.py              # pools 5-12 (eval/judgeN), about 5 minutes on 2 cores
+    python bench/calibration_curve.py              # pools 5-12 (eval/judgeN), about 3 minutes on 2 cores
     python bench/calibration_curve.py --draws 500 --k 10 20 40 80
     python bench/calibration_curve.py --seeds      # the operating curve on the seed splits, the fresh set, tune6/7
 
@@ -60,23 +60,29 @@ def decisions(bot, item: dict) -> dict:
         asked = bot.ask(item["question"])
     finally:
         R.Reader.read = original
-    reader = bot._reader
-    shipped = reader.abstain_below
     if "args" not in captured:                      # an empty question: never answered
         return {"breaks": [], "outcomes": ["declined"], "score": asked.score,
                 "answerable": bool(item.get("answerable", True))}
     question, passages, query_vector = captured["args"]
-    kind = R.question_type(question)
-    scored = reader.score_sentences(question, passages, query_vector, kind) if passages else []
-    breaks: set[float] = set()
-    if scored:
-        best = reader.choose(scored, kind)
-        if kind == "person" and R.REPORTER_ASKED.search(question):
-            best = reader.byline_of(best) or best
-        others = [s for s in scored if s is not best and not reader._is_heading(s)][:R.SECOND_CHANCE]
-        for s in [best] + others:
-            breaks.add(round(reader.confidence(reader.evidence(question, passages, s)), 4))
-    breaks_sorted = sorted(breaks)
+    # The confidences read() weighs (the chosen sentence's, then the second chance's): recorded
+    # while it reads under a threshold nothing reaches, so that it weighs them all and declines.
+    weighed: list[float] = []
+    confidence = R.Reader.confidence
+
+    def record(evidence):
+        weighed.append(round(confidence(evidence), 4))      # read() rounds them so
+        return weighed[-1]
+
+    reader = bot._reader
+    shipped = reader.abstain_below
+    R.Reader.confidence = staticmethod(record)
+    reader.abstain_below = 2.0
+    try:
+        reader.read(question, passages, query_vector)
+    finally:
+        R.Reader.confidence = staticmethod(confidence)
+        reader.abstain_below = shipped
+    breaks_sorted = sorted(set(weighed))
     outcomes = []
     try:
         for t in [-1.0] + [b + EPSILON for b in breaks_sorted]:
