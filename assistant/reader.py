@@ -145,10 +145,10 @@ from .checks import (
 
 # Imported from here by the rankers (ranker.py), the tests and the bench/ scripts.
 from .spans import _located_places, QUANTITY, _tokens_with_offsets, _TRIM  # noqa: F401
-from .alignment import (
+from .alignment import (  # noqa: F401
     _candidates, enumeration_items, find_slot, head_noun_spans, _inside_question, _left_anchor,
     _question_heads, _right_anchor, SPAN_TAGS, _without_particles,
-)  # noqa: F401
+)
 from .checks import qualifier_conflict, subset_part  # noqa: F401
 
 
