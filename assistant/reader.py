@@ -1,12 +1,13 @@
 """The reader: from the top passages to an extractive answer span, its sentence and citations.
 
-This module holds the Reader and its fitted constants.  Its parts are four modules beside it,
+This module holds the Reader and its fitted constants.  Its parts are five modules beside it,
 each built on the ones before it: spans.py (the typed spans of a sentence: figures, dates,
 names, places, titles), questions.py (what a question asks: its kind, its words, the unit its
 answer must carry), alignment.py (where in a sentence the answer stands: the slot the question
-points to, the rules' span, the candidates the span ranker weighs) and checks.py (what a
-sentence leaves out of the question or says otherwise: the evidence of abstention).  The steps
-below name the functions of all five.
+points to, the rules' span, the candidates the span ranker weighs), checks.py (what a sentence
+leaves out of the question) and conflicts.py (what it says otherwise: another year, place,
+phase, measure...); the last two are the evidence of abstention.  The steps below name the
+functions of all six.
 
 1. Every sentence of the top passages is scored against the question on a few signals: the
    cosine of question and sentence, the idf-weighted share of the question's words found in it,
@@ -137,11 +138,11 @@ from .alignment import (
     SPAN_KINDS, unit_missing, with_head,
 )
 from .checks import (
-    DOCUMENT_HEAD, document_year, first_noun, _GLUED_PREPOSITIONS, head_missing, _is_name, item_of_total,
-    _LATIN_NAME, miscut, missing_entities, name_asked_of_role, names_not_given, only_counted, _opens, PHASE,
-    qualifier_conflicts, _question_entities, role_missing, subset_missing, _TOP_SECTION, UNKNOWN_COVERAGE,
-    unknown_names, whole_for_part,
+    DOCUMENT_HEAD, first_noun, _GLUED_PREPOSITIONS, head_missing, _is_name, item_of_total, _LATIN_NAME, miscut,
+    missing_entities, name_asked_of_role, names_not_given, only_counted, _opens, _question_entities,
+    role_missing, subset_missing, UNKNOWN_COVERAGE, unknown_names, whole_for_part,
 )
+from .conflicts import document_year, PHASE, qualifier_conflicts, _TOP_SECTION
 
 # Imported from here by the rankers (ranker.py), the tests and the bench/ scripts.
 from .spans import _located_places, QUANTITY, _tokens_with_offsets, _TRIM  # noqa: F401
@@ -149,7 +150,8 @@ from .alignment import (  # noqa: F401
     _candidates, enumeration_items, find_slot, head_noun_spans, _inside_question, _left_anchor,
     _question_heads, _right_anchor, SPAN_TAGS, _without_particles,
 )
-from .checks import qualifier_conflict, subset_part  # noqa: F401
+from .checks import subset_part  # noqa: F401
+from .conflicts import qualifier_conflict  # noqa: F401
 
 
 NOT_FOUND = "文档中没有找到这个问题的答案"
