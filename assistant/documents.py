@@ -188,6 +188,78 @@ def to_simplified(text: str) -> str:
     return _t2s_converter.convert(text)
 
 
+_traditional_converters: list = []
+
+
+def traditional_forms(text: str) -> list[str]:
+    """Simplified -> Traditional, in the standard forms and in Taiwan's and Hong Kong's (OpenCC
+    s2t, s2tw, s2hk: 为 -> 爲, 為, 為), each a phrase at a time (干部 -> 幹部).  As with
+    to_simplified, a form may differ in length from ``text``."""
+    if not _traditional_converters:
+        import opencc
+
+        _traditional_converters.extend(opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk"))
+    return [converter.convert(text) for converter in _traditional_converters]
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+class CollectionScript:
+    """The Han characters of a collection and the script most of them are written in, to put a
+    question into that script (``convert``).
+
+    The reader compares the question's words with the documents' characters, so a question in
+    the other script would match nothing: 延邊州 asked of Simplified documents reads 延边州, and
+    延边州 asked of Traditional ones reads 延邊州.  (Retrieval's tokens are converted on their
+    own: lexical.tokenize.)
+    """
+
+    def __init__(self, texts):
+        self.chars = frozenset(c for text in texts for c in text if _is_han(c))
+        only_traditional = sum(to_simplified(c) != c for c in self.chars)
+        only_simplified = sum(traditional_forms(c)[0] != c for c in self.chars)
+        self.traditional = only_traditional > only_simplified
+
+    def convert(self, text: str) -> str:
+        """``text`` in the collection's script.
+
+        As written when the collection uses each of its Han characters, or when none of those
+        it does not use has a form the collection uses: only a character such as 醫 of
+        延邊州醫藥, asked of Simplified documents, shows the question is in the other script.
+        Then each character takes the first of its forms that the collection uses: its phrase's
+        (製 in 製造, 幹 in 幹部, for Traditional documents), its own, as written.  A character the
+        collection has in no form takes its form in the collection's script (什麼 -> 什么: the
+        question words).  One character for one: the length is kept.
+
+        Limit: a character of the other script that the collection uses as it is (黄霑, a name,
+        in Simplified text) is converted too (黃霑 -> 黄沾) when the question is in the other
+        script; a question with no foreign character (黄霑是谁) stays as written."""
+        foreign = [i for i, c in enumerate(text) if _is_han(c) and c not in self.chars]
+        if not foreign:
+            return text
+        into = (lambda t: traditional_forms(t)) if self.traditional else (lambda t: [to_simplified(t)])
+        whole = [converted for converted in into(text) if len(converted) == len(text)]
+
+        def forms(i: int) -> list[str]:
+            return [converted[i] for converted in whole] + into(text[i]) + [text[i]]
+
+        if not any(self._usable(x) for i in foreign for x in forms(i)):
+            return text
+        out = []
+        for i, c in enumerate(text):
+            if not _is_han(c):
+                out.append(c)
+                continue
+            usable = next((x for x in forms(i) if self._usable(x)), None)
+            out.append(usable or next((x for x in forms(i) if len(x) == 1), c))
+        return "".join(out)
+
+    def _usable(self, c: str) -> bool:
+        return len(c) == 1 and c in self.chars
+
+
 def chinese_plausibility(text: str, sample_chars: int = 3000) -> float:
     """How much ``text`` reads like real Chinese, about 0 (noise) to 2 (fluent text).
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import chunk_document, clause_spans, file_title, sentence_spans
-from .documents import TEXT_SUFFIXES, Document, DocumentError, list_documents, read_document
+from .documents import TEXT_SUFFIXES, CollectionScript, Document, DocumentError, list_documents, read_document
 from .encoder import Encoder, model_name, reader_encoder
 from .index import (DocumentEntry, Index, IndexProblem, SentenceTable, current_version, default_chunking,
                     load_index, read_manifest, save_index, _write_atomically)
@@ -91,6 +91,7 @@ class Assistant:
         self.index = index
         self.retriever = Retriever(index, encoder)
         self._reader = None
+        self._script = None                             # (index, CollectionScript of its documents)
         self.abstain_below: float | None = None     # set by calibrate(); else reader.json, else the default
         self._write_lock = threading.Lock()
 
@@ -382,10 +383,18 @@ class Assistant:
         query_vector = self.retriever.query_vector(question)
         return query_vector, reading.result()[0]
 
+    def in_collection_script(self, question: str) -> str:
+        """The question in the script of the documents (documents.CollectionScript): a
+        Traditional question of Simplified documents is read in Simplified, and back."""
+        index = self.retriever.index
+        if self._script is None or self._script[0] is not index:
+            self._script = (index, CollectionScript(doc.text for doc in index.documents.values()))
+        return self._script[1].convert(question)
+
     def retrieve(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Passage]:
         """The k passages that best match the question, best first."""
-        question = clean_question(question)
-        if not question:
+        question = self.in_collection_script(clean_question(question))
+        if not has_words(question):
             return []
         return self.retriever.retrieve(question, k=k, mode=mode)
 
@@ -393,9 +402,11 @@ class Assistant:
         """An extractive answer with its supporting sentence and citations, or an abstention."""
         from .reader import Reader
 
-        cleaned = clean_question(question)
+        cleaned = self.in_collection_script(clean_question(question))
         if not cleaned:
             return Answer(question=question or "", message="请输入一个问题。")
+        if not has_words(cleaned):
+            return Answer(question=question, message="问题里没有文字（只有标点或符号），请输入一个问题。")
         retriever = self.retriever
         if self._reader is None or self._reader.index is not retriever.index:
             threshold = self.abstain_below if self.abstain_below is not None else \
@@ -508,6 +519,11 @@ def clean_question(question: str | None) -> str:
     if not question:
         return ""
     return " ".join(str(question).split())[:MAX_QUESTION_CHARS]
+
+
+def has_words(question: str) -> bool:
+    """The question holds a letter, a digit or a Han character, not only punctuation or symbols."""
+    return any(c.isalnum() for c in question)
 
 
 def _empty_index(encoder: Encoder, reader: Encoder | None = None) -> Index:

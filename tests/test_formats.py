@@ -466,6 +466,31 @@ if __name__ == "__main__":
             print(f"| {label} | {mode} | {m['hit@1']:.3f} | {m['hit@5']:.3f} | {m['mrr']:.3f} |")
 
 
+def test_a_question_is_put_into_the_script_of_the_documents():
+    from assistant.documents import CollectionScript
+
+    simplified = CollectionScript([SEED_TEXT])
+    traditional = CollectionScript([to_traditional(SEED_TEXT)])
+    assert not simplified.traditional and traditional.traditional
+    asked_simplified, asked_traditional = "延边州医药制造业的产值是多少？", "延邊州醫藥製造業的產值是多少？"
+    assert simplified.convert(asked_traditional) == asked_simplified
+    assert simplified.convert(asked_simplified) == asked_simplified
+    assert traditional.convert(asked_simplified) == asked_traditional      # 制 -> 製 in 製造, though 制 is Traditional too
+    assert traditional.convert(asked_traditional) == asked_traditional
+    # Characters the collection has in neither form, and everything that is not Han, stay.
+    assert simplified.convert("龜山醫院是誰的？ GDP 2024年") == "龟山医院是谁的？ GDP 2024年"   # 龜 and 誰: not in the text
+    assert simplified.convert("") == "" and simplified.convert("abc") == "abc"
+    # A Traditional character that Simplified documents use as it is (a name) stays, even in
+    # a Traditional question; a question with no character of the other script is as written.
+    names = CollectionScript(["黄霑和蔡澜是好友，沾光。谁是主持人？"])
+    assert names.convert("黄霑是哪里人？") == "黄霑是哪里人？"
+    # Taiwan's forms (為, 裡) where the documents use them; a phrase's character (幹部, though 干 is
+    # Traditional too).
+    taiwan = CollectionScript([to_traditional("因为干部在哪里？干涉。" + SEED_TEXT)])
+    assert taiwan.traditional and "為" in taiwan.chars and "爲" not in taiwan.chars
+    assert taiwan.convert("干部为什么在村里？") == "幹部為什麼在村裡？"
+
+
 def _tokenize_converts() -> bool:
     from assistant.lexical import tokenize
 

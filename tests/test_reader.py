@@ -140,8 +140,18 @@ def test_odd_questions_get_a_sensible_reply(bot, question):
     assert answer.question == question
     if not question.strip():
         assert not answer.found and answer.message
+    elif not any(c.isalnum() for c in question):      # only punctuation or symbols: said so, not read
+        assert not answer.found and answer.message == "问题里没有文字（只有标点或符号），请输入一个问题。"
+        assert answer.citations == []
     if answer.found:
         assert bot.document_text(answer.source)[answer.answer_start:answer.answer_end] == answer.text
+
+
+def test_a_traditional_question_is_read_in_the_documents_script(bot):
+    asked = bot.ask("延邊州醫藥製造業一季度實現工業總產值多少？")      # the seeds are Simplified
+    assert asked.found and asked.text == "30亿元"
+    assert asked.to_dict() | {"question": ""} == bot.ask("延边州医药制造业一季度实现工业总产值多少？").to_dict() | {"question": ""}
+    assert asked.question == "延邊州醫藥製造業一季度實現工業總產值多少？"   # as the user wrote it
 
 
 def test_module_level_ask(bot, monkeypatch):

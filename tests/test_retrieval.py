@@ -36,7 +36,7 @@ def test_unknown_mode_is_refused(bot):
         bot.retrieve("问题", mode="magic")
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\n"])
+@pytest.mark.parametrize("question", ["", "   ", "\n", "？？？", "😀"])
 def test_empty_question_returns_nothing(bot, question):
     assert bot.retrieve(question) == []
 
