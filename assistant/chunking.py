@@ -48,6 +48,10 @@ class Paragraph:
     end: int
     kind: str           # body | heading | section | byline | caption | meta
     text: str
+    reading: str = ""   # the text in Simplified characters, one for one (documents.reading_text)
+
+    def __post_init__(self):
+        self.reading = self.reading or self.text
 
 
 # ---------------------------------------------------------------- reflow
@@ -112,32 +116,44 @@ def _continues(prev: str, line: str, hard_wrapped: bool, wrap_width: float) -> b
     return _word_crosses(prev, line)
 
 
-def reflow(raw: str) -> tuple[str, list[Paragraph]]:
-    """Join hard-wrapped lines into paragraphs; return the clean text and its paragraphs."""
-    lines = [clean_line(line) for line in raw.split("\n")]
-    lines = [line for line in lines if line]
+def reflow(raw: str, reading: str | None = None) -> tuple[str, list[Paragraph]]:
+    """Join hard-wrapped lines into paragraphs; return the clean text and its paragraphs.
+
+    ``reading``: ``raw`` in Simplified characters, one for one (documents.reading_text; by
+    default ``raw`` itself).  Every decision (where a paragraph ends, what kind it is) reads
+    it, so a Traditional file is cut as its Simplified twin would be (記者 is a byline as 记者
+    is), and the clean text keeps the characters as written."""
+    pairs = [(clean_line(line), clean_line(twin))
+             for line, twin in zip(raw.split("\n"), (reading if reading is not None else raw).split("\n"))]
+    if reading is not None and (len(reading) != len(raw) or any(len(a) != len(b) for a, b in pairs)):
+        return reflow(raw)                    # not one for one: decide on the text as written
+    pairs = [(line, twin) for line, twin in pairs if line]
+    lines = [twin for _, twin in pairs]
     hard_wrapped = _is_hard_wrapped(lines)
     wrap_width = sorted(len(line) for line in lines)[int(len(lines) * 0.75)] if lines else 0
 
-    groups: list[list[str]] = []
-    for line in lines:
-        if groups and _continues(groups[-1][-1], line, hard_wrapped, wrap_width):
-            groups[-1].append(line)
+    groups: list[list[int]] = []
+    for i, line in enumerate(lines):
+        if groups and _continues(lines[groups[-1][-1]], line, hard_wrapped, wrap_width):
+            groups[-1].append(i)
         else:
-            groups.append([line])
+            groups.append([i])
 
     parts: list[str] = []
     paragraphs: list[Paragraph] = []
     pos = 0
     for group in groups:
-        text = _join_lines(group)
-        md = _MD_HEADING.match(text)
-        if md:
-            text = md.group(2).strip() or text
-        kind = _paragraph_kind(text, bool(md))
+        text = _join_lines([pairs[i][0] for i in group])
+        twin = _join_lines([pairs[i][1] for i in group])
+        md = _MD_HEADING.match(twin)
+        if md and md.group(2).strip():
+            start = md.start(2) + len(md.group(2)) - len(md.group(2).lstrip())
+            end = start + len(md.group(2).strip())
+            text, twin = text[start:end], twin[start:end]
+        kind = _paragraph_kind(twin, bool(md))
         if parts:
             pos += 2                              # the "\n\n" separator
-        paragraphs.append(Paragraph(pos, pos + len(text), kind, text))
+        paragraphs.append(Paragraph(pos, pos + len(text), kind, text, twin))
         parts.append(text)
         pos += len(text)
     return "\n\n".join(parts), paragraphs
@@ -280,7 +296,7 @@ def _split_long_sentence(text: str, s: int, e: int, limit: int) -> list[tuple[in
 # ---------------------------------------------------------------- articles and chunks
 
 def article_titles(paragraphs: list[Paragraph], fallback: str) -> list[str]:
-    """The title each paragraph belongs to.
+    """The title each paragraph belongs to, in the characters as written.
 
     A run of heading paragraphs starts an article and is its title ("# 稳中有进" and
     "## ——上半年…综述" become one title); a "本报讯" lead with no heading right above it
@@ -290,17 +306,17 @@ def article_titles(paragraphs: list[Paragraph], fallback: str) -> list[str]:
     titles: list[str] = []
     article = fallback
     section = ""
-    pending: list[str] = []
+    pending: list[Paragraph] = []
     for p in paragraphs:
         if p.kind == "heading":
-            pending.append(p.text)
+            pending.append(p)
             titles.append(_join_heading(pending))
             continue
         if pending:
             article, section = _join_heading(pending), ""
             pending = []
-        elif p.kind == "body" and _NEWS_LEAD.match(p.text):
-            article, section = _lead_title(p.text), ""
+        elif p.kind == "body" and _NEWS_LEAD.match(p.reading):
+            article, section = _lead_title(p), ""
         if p.kind == "section":
             section = p.text
         titles.append(f"{article} · {section}" if section else article)
@@ -308,17 +324,18 @@ def article_titles(paragraphs: list[Paragraph], fallback: str) -> list[str]:
     return titles
 
 
-def _join_heading(lines: list[str]) -> str:
+def _join_heading(lines: list[Paragraph]) -> str:
     """One title from a run of heading lines; a heading wrapped mid-phrase joins without a space."""
-    out = lines[0]
+    out, twin = lines[0].text, lines[0].reading
     for line in lines[1:]:
-        wrapped = out.count("《") > out.count("》") or out[-1] in "的之和与及于"
-        out += ("" if wrapped else " ") + line
+        wrapped = twin.count("《") > twin.count("》") or twin[-1] in "的之和与及于"
+        out += ("" if wrapped else " ") + line.text
+        twin += ("" if wrapped else " ") + line.reading
     return out
 
 
-def _lead_title(text: str) -> str:
-    lead = _NEWS_LEAD.sub("", text, count=1)
+def _lead_title(p: Paragraph) -> str:
+    lead = p.text[_NEWS_LEAD.match(p.reading).end():]
     first = re.split(r"[。！？；]", lead, maxsplit=1)[0]
     return first if len(first) <= 30 else first[:28] + "…"
 
@@ -403,7 +420,9 @@ def file_title(source: str) -> str:
 def chunk_document(raw_text: str, source: str, max_chars: int = MAX_CHUNK_CHARS,
                    min_chars: int = MIN_CHUNK_CHARS) -> tuple[str, list[Chunk]]:
     """The whole path for one file: reflow its text, then chunk it.  Returns (clean_text, chunks)."""
-    clean, paragraphs = reflow(raw_text)
+    from .documents import reading_text
+
+    clean, paragraphs = reflow(raw_text, reading_text(raw_text))
     if not paragraphs:
         return clean, []
     return clean, chunk_text(clean, paragraphs, source, max_chars, min_chars)

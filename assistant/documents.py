@@ -188,6 +188,29 @@ def to_simplified(text: str) -> str:
     return _t2s_converter.convert(text)
 
 
+def reading_text(text: str) -> str:
+    """``text`` as the reader reads it: in Simplified characters, one for one, so that every
+    offset into it is an offset into ``text``.
+
+    The reader's rules, jieba's dictionary and part-of-speech tags, and its fitted models are
+    Simplified Chinese; a Traditional document is read through this view (亿元 for 億元, 记者 for
+    記者) while answers and citations are cut from the text as written.  OpenCC converts a phrase
+    at a time (乾燥 -> 干燥, 乾隆 stays); a line whose conversion changes its length is converted
+    a character at a time.  Simplified text comes back unchanged (the same object)."""
+    converted = to_simplified(text)
+    if converted == text:
+        return text
+    if len(converted) == len(text):
+        return converted
+    out = []
+    for line in text.splitlines(keepends=True):
+        line_converted = to_simplified(line)
+        if len(line_converted) != len(line):
+            line_converted = "".join(c2 if len(c2 := to_simplified(c)) == 1 else c for c in line)
+        out.append(line_converted)
+    return "".join(out)
+
+
 _traditional_converters: list = []
 
 

@@ -60,6 +60,17 @@ class DocumentEntry:
     encoding: str
     text: str                       # the clean (reflowed) text every offset points into
     n_chunks: int = 0
+    _reading: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def reading(self) -> str:
+        """The text as the reader reads it (documents.reading_text): in Simplified characters,
+        one for one, so its offsets are the text's.  Simplified text is the text itself."""
+        if self._reading is None:
+            from .documents import reading_text
+
+            self._reading = reading_text(self.text)
+        return self._reading
 
 
 @dataclass
@@ -156,19 +167,20 @@ class Index:
         return range(first, last + 1)
 
     def article_text(self, row: int) -> str:
-        """The text of the whole article that chunk ``row`` belongs to (its run of chunks)."""
+        """The text of the whole article that chunk ``row`` belongs to (its run of chunks), as the
+        reader reads it (DocumentEntry.reading)."""
         chunks = self.article_chunks(row)
-        return self.document_text(self.chunks[row].source)[self.chunks[chunks[0]].start:self.chunks[chunks[-1]].end]
+        return self.documents[self.chunks[row].source].reading[self.chunks[chunks[0]].start:self.chunks[chunks[-1]].end]
 
     def lead_sentence(self, row: int) -> str:
         """The first sentence of the article that chunk ``row`` belongs to.  An article names its
         topic in its lead and often only there ("长齿锯犁鳗，为…鳗科的一种。…体长可达76公分。");
-        the reader reads it with each sentence."""
+        the reader reads it with each sentence (as it reads it: DocumentEntry.reading)."""
         rows = self.sentences.rows_of_chunk(self.article_first_chunk(row))
         if not len(rows):
             return ""
         source = self.chunks[row].source
-        return self.document_text(source)[self.sentences.start[rows[0]]:self.sentences.end[rows[0]]]
+        return self.documents[source].reading[self.sentences.start[rows[0]]:self.sentences.end[rows[0]]]
 
     # ----- changes (used by build and by incremental updates)
 
@@ -538,4 +550,5 @@ def default_chunking() -> dict:
     # version 4: a wrapped line that begins with a decimal number (58.2亿元) is no item mark
     # version 5: retrieval's vectors read the chunk's article title (pipeline.embedding_text)
     # version 6: a photo credit under a caption (记者邱雨桐 摄) is the caption's, not a byline
-    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 6}
+    # version 7: a Traditional document is cut and tagged as its Simplified twin (documents.reading_text)
+    return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 7}

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import chunk_document, clause_spans, file_title, sentence_spans
-from .documents import TEXT_SUFFIXES, CollectionScript, Document, DocumentError, list_documents, read_document
+from .documents import (TEXT_SUFFIXES, CollectionScript, Document, DocumentError, list_documents, read_document,
+                        reading_text)
 from .encoder import Encoder, model_name, reader_encoder
 from .index import (DocumentEntry, Index, IndexProblem, SentenceTable, current_version, default_chunking,
                     load_index, read_manifest, save_index, _write_atomically)
@@ -496,13 +497,14 @@ class PreparedDocument:
 def prepare_document(doc: Document, chunking: dict) -> PreparedDocument:
     """Everything about a document that does not need the model: chunks, BM25 tokens, sentences, POS."""
     clean, chunks = chunk_document(doc.text, doc.name, chunking["max_chars"], chunking["min_chars"])
+    reading = reading_text(clean)               # tagged as the reader reads it: in Simplified characters
     rows, starts, ends, pos, clauses, clause_starts, clause_ends = [], [], [], [], [], [], []
     for row, chunk in enumerate(chunks):
         for s, e in sentence_spans(clean, chunk.start, chunk.end):
             rows.append(row)
             starts.append(s)
             ends.append(e)
-            pos.append(pos_tags(clean[s:e]))
+            pos.append(pos_tags(reading[s:e]))
             pieces = clause_spans(clean[s:e])
             clauses.append(len(pieces))
             clause_starts += [s + a for a, _ in pieces]

@@ -120,6 +120,7 @@ import numpy as np
 
 from . import ranker, thesaurus
 from .chunking import clause_around
+from .documents import reading_text
 from .gazetteer import place_names
 from .index import Index
 from .records import Answer, Passage
@@ -288,6 +289,7 @@ class Reader:
         self._collection: str | None = None
         self._places: frozenset[str] | None = None
         self._sections: dict[str, list[tuple[int, str]]] = {}
+        self._reading_titles: dict[str, str] = {}
         self.abstain_below = ABSTAIN_BELOW if abstain_below is None else float(abstain_below)
         self.encoder = encoder
         if isinstance(sentence_ranker, bool):
@@ -418,7 +420,7 @@ class Reader:
             topic = f"{passage.title}\n{self.index.lead_sentence(passage.chunk_id)}"
             cos = table.vectors[rows] @ query_vector if (query_vector is not None and table.vectors is not None) \
                 else np.zeros(len(rows))
-            text = self.index.documents[passage.source].text
+            text = self.index.documents[passage.source].reading
             sentences = [text[table.start[row]:table.end[row]] for row in rows]
             caption: ScoredSentence | None = None
             for i, (row, c, sentence) in enumerate(zip(rows, cos, sentences)):
@@ -473,7 +475,7 @@ class Reader:
         table = self.index.sentences
         source = self.index.chunks[int(table.chunk[row])].source
         if source not in self._sections:
-            text = self.index.document_text(source)
+            text = self.index.documents[source].reading
             self._sections[source] = [(m.start(), m.group()) for m in _TOP_SECTION.finditer(text)]
         start, heading = int(table.start[row]), ""
         for at, text in self._sections[source]:
@@ -486,7 +488,7 @@ class Reader:
         """The first DOCUMENT_HEAD characters of a document, white space removed (its masthead
         or title); empty for a passage of no indexed document."""
         entry = self.index.documents.get(name)
-        return "".join(entry.text[:4 * DOCUMENT_HEAD].split())[:DOCUMENT_HEAD] if entry is not None else ""
+        return "".join(entry.reading[:4 * DOCUMENT_HEAD].split())[:DOCUMENT_HEAD] if entry is not None else ""
 
     def subject_unknown(self, question: str, coverage: float | None = None) -> bool:
         """The question's subject (first_noun) is in no document of the collection.  Given the
@@ -516,13 +518,13 @@ class Reader:
     def collection_text(self) -> str:
         """Every document of the collection, lower-cased, white space removed (hard wraps)."""
         if self._collection is None:
-            self._collection = "".join("".join(entry.text.split()).lower() for entry in self.index.documents.values())
+            self._collection = "".join("".join(entry.reading.split()).lower() for entry in self.index.documents.values())
         return self._collection
 
     def collection_places(self) -> frozenset[str]:
         """The collection's own place names (gazetteer.place_names), read once."""
         if self._places is None:
-            self._places = place_names(entry.text for entry in self.index.documents.values())
+            self._places = place_names(entry.reading for entry in self.index.documents.values())
         return self._places
 
     def evidence(self, question: str, passages: list[Passage], best: ScoredSentence) -> dict[str, float]:
@@ -605,7 +607,7 @@ class Reader:
         the article has no heading lines (a news lead titled by its first clause)."""
         table = self.index.sentences
         chunk = int(table.chunk[best.row])
-        title = "".join(self.index.chunks[chunk].title.split())
+        title = "".join(reading_text(self.index.chunks[chunk].title).split())
         lines: dict[int, str] = {}          # the article's first sentences while they are its title
         for row in table.rows_of_chunk(self.index.article_first_chunk(chunk)):
             line = self.row_text(row).strip()
@@ -675,7 +677,7 @@ class Reader:
         """The text of sentence ``row`` of the SentenceTable."""
         table = self.index.sentences
         chunk = self.index.chunks[int(table.chunk[row])]
-        return self.index.document_text(chunk.source)[table.start[row]:table.end[row]]
+        return self.index.documents[chunk.source].reading[table.start[row]:table.end[row]]
 
     def _is_heading(self, scored: ScoredSentence) -> bool:
         return bool(HEADING.match(self.sentence_text(scored)))
@@ -706,6 +708,10 @@ class Reader:
         if not passages:
             answer.message = NOT_FOUND
             return answer
+        # Everything below reads the question and the passages in Simplified characters
+        # (documents.reading_text); the answer and its citations are cut from the text as written.
+        cited, question = passages, reading_text(question)
+        passages = [self.reading_passage(p) for p in cited]
         kind = question_type(question)
         scored = self.score_sentences(question, passages, query_vector, kind)
         if not scored:
@@ -732,6 +738,7 @@ class Reader:
             answer.message = NOT_FOUND + found
             return answer
         best, passage, (s_start, s_end), span = found
+        passage = next(original for view, original in zip(passages, cited) if view is passage)
         sentence = self.index.documents[passage.source].text[s_start:s_end]
         answer.found = True
         answer.kind = span.kind
@@ -744,8 +751,22 @@ class Reader:
         if chunk_id != passage.chunk_id:
             # A headline stands in its article's first chunk: cite that chunk first.
             passage = Passage.of_chunk(self.index.chunks[chunk_id], passage.score, chunk_id)
-        answer.citations = [passage] + [p for p in passages if p.chunk_id != passage.chunk_id]
+        answer.citations = [passage] + [p for p in cited if p.chunk_id != passage.chunk_id]
         return answer
+
+    def reading_passage(self, passage: Passage) -> Passage:
+        """``passage`` as the reader reads it (documents.reading_text): itself, for Simplified text."""
+        entry = self.index.documents.get(passage.source)
+        if entry is not None and entry.text[passage.start:passage.end] == passage.text:
+            text = entry.reading[passage.start:passage.end]
+        else:
+            text = reading_text(passage.text)
+        if passage.title not in self._reading_titles:
+            self._reading_titles[passage.title] = reading_text(passage.title)
+        title = self._reading_titles[passage.title]
+        if text == passage.text and title == passage.title:
+            return passage
+        return replace(passage, text=text, title=title)
 
     def extract(self, question: str, kind: str, passages: list[Passage], best: ScoredSentence,
                 query_vector: np.ndarray | None) -> "tuple[ScoredSentence, Passage, tuple[int, int], Span] | str":
@@ -764,7 +785,7 @@ class Reader:
         best = headline or (antecedent[0] if antecedent else best)
 
         table = self.index.sentences
-        text = self.index.documents[passage.source].text
+        text = self.index.documents[passage.source].reading
         s_start, s_end = int(table.start[best.row]), int(table.end[best.row])
         sentence = text[s_start:s_end]
         if headline:

@@ -2,10 +2,12 @@
 
 Four cases: Simplified or Traditional documents (the seeds, or the seeds converted by OpenCC
 s2tw), asked the test split's questions in Simplified or in Traditional (s2tw).  Each case is
-read twice: with the question put into the collection's script (Assistant.in_collection_script,
-documents.CollectionScript) and as written (the reader before the thirty-ninth session).  An
-answer from a Traditional document is judged after converting it to Simplified, as the gold
-strings are written.
+asked twice: with the question put into the collection's script before retrieval
+(Assistant.in_collection_script, documents.CollectionScript), and as written.  The reader itself
+reads the question and the documents in Simplified characters either way (documents.reading_text;
+before the thirty-ninth session it read them as written: bench/results/script_bench.log at
+commit ce9f464 has those figures).  An answer from a Traditional document is judged after
+converting it to Simplified, as the gold strings are written.
 
     python bench/script_bench.py            # builds bench/out/seeds_traditional{,_index} once
 """
@@ -77,7 +79,7 @@ def main() -> None:
                 print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     n = sum(1 for i in items if i.get("answerable", True))
     print(f"\nseed test split: {n} answerable, {len(items) - n} unanswerable questions\n")
-    print("| documents | questions | question read | accuracy | abstention | wrong abstention | right |")
+    print("| documents | questions | question given to retrieval | accuracy | abstention | wrong abstention | right |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['documents']} | {r['questions']} | {r['question']} | {r['accuracy']:.3f} | "

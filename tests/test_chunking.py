@@ -181,3 +181,49 @@ def test_clause_around_is_the_clause_of_a_span_or_the_clauses_it_crosses():
     j = sentence.index("0.6%")
     assert sentence[slice(*clause_around(sentence, i, j + 4))] == "实现产值30亿元，同比增长0.6%。"
     assert clause_around(sentence, 0, len(sentence)) == (0, len(sentence))
+
+
+# ---------------------------------------------------------------- Traditional documents
+
+def _traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2tw").convert(text)
+
+
+def test_the_reading_text_is_simplified_one_for_one():
+    from assistant.documents import reading_text
+
+    simplified = read_document(SEEDS[0]).text
+    assert reading_text(simplified) is simplified                 # nothing to convert: the text itself
+    traditional = _traditional(simplified)
+    reading = reading_text(traditional)
+    assert traditional != simplified and len(reading) == len(traditional)
+    # s2tw then t2s gives the seed back but for a few characters that both scripts write (著, 覆).
+    assert sum(a != b for a, b in zip(reading, simplified)) <= len(simplified) // 500
+    # A line whose phrase conversion would change its length is converted a character at a time.
+    assert len(reading_text("乾隆年間，記者說。\n第二行")) == len("乾隆年間，記者說。\n第二行")
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_a_traditional_document_is_cut_as_its_simplified_twin(path):
+    doc = read_document(path)
+    traditional = _traditional(doc.text)
+    clean, chunks = chunk_document(doc.text, doc.name)
+    clean_t, chunks_t = chunk_document(traditional, doc.name)
+    assert len(clean_t) == len(clean) and clean_t != clean
+    assert [(c.start, c.end, c.paragraph) for c in chunks_t] == [(c.start, c.end, c.paragraph) for c in chunks]
+    for c, t in zip(chunks, chunks_t):
+        assert t.text == clean_t[t.start:t.end]                    # the characters as written
+        assert t.title == _traditional(c.title) or c.title == doc.name.rsplit(".", 1)[0]
+
+
+def test_traditional_bylines_captions_and_leads_are_recognized():
+    page = "本報訊（記者張瑛）今年以來，琿春市推動互嵌式社區建設。\n\n人大代表接受媒體採訪。王雨 攝\n\n記者 王雨\n"
+    from assistant.documents import reading_text
+
+    clean, paragraphs = reflow(page, reading_text(page))
+    assert [p.kind for p in paragraphs] == ["body", "caption", "byline"]
+    assert clean.startswith("本報訊（記者張瑛）")
+    _, chunks = chunk_document(page, "p.txt")
+    assert chunks[0].title == "今年以來，琿春市推動互嵌式社區建設"    # the lead's first clause, as written

@@ -512,3 +512,21 @@ def test_a_big5_document_is_found_by_a_simplified_question(tmp_path):
     assert passages and passages[0].source == "繁體.txt"
     assert passages[0].text == bot.document_text("繁體.txt")[passages[0].start:passages[0].end]
     assert "醫藥製造業" in passages[0].text                 # the text stays as written
+
+
+def test_a_traditional_collection_is_read_as_its_simplified_twin(encoder, tmp_path):
+    """The reader reads a Traditional document in Simplified characters (documents.reading_text)
+    and cuts the answer from the text as written; a question in either script is answered."""
+    from assistant.pipeline import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "000.txt").write_bytes(to_traditional(SEED_TEXT).encode("big5", errors="replace"))
+    bot = Assistant.load(docs=docs, index=tmp_path / "index", encoder=encoder, progress=False)
+    for question in ("延边州医药制造业一季度实现工业总产值多少？", "延邊州醫藥製造業一季度實現工業總產值多少？"):
+        answer = bot.ask(question)
+        assert answer.found and answer.text == "30億元", question
+        assert bot.document_text(answer.source)[answer.answer_start:answer.answer_end] == answer.text
+        assert "醫藥製造業" in answer.sentence and answer.question == question
+    # The seeds' abstention holds too: a subject no document names.
+    assert not bot.ask("火星基地的建設成本是多少美元？").found
