@@ -34,6 +34,7 @@ import gradio as gr  # noqa: E402
 from .conversation import (Conversation, Rewrite, Turn, has_pronoun, org_spans, place_spans,  # noqa: E402
                            question_subject)
 from .conversation import TIME as TIME_PHRASE  # noqa: E402
+from .documents import SUPPORTED_SUFFIXES  # noqa: E402
 from .reader import NOT_FOUND, QUANTITY  # noqa: E402
 from .records import Answer, Passage  # noqa: E402
 
@@ -44,7 +45,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024          # per file; Gradio refuses larger up
 MAX_UPLOAD_FILES = 20
 # What the page accepts.  The core reads more formats (documents.SUPPORTED_SUFFIXES); the page
 # takes plain text only, the formats whose every character it can show and highlight as they are.
-UPLOAD_SUFFIXES = (".txt", ".md")
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES           # .txt .md .html .htm .docx .pdf: what the index reads
+UPLOAD_FORMATS = "、".join(s for s in SUPPORTED_SUFFIXES if s != ".htm")
 MAX_K = 20
 MAX_SHOWN_QUESTION = 300                     # characters of a question echoed in the chat
 N_EXAMPLES = 6
@@ -261,8 +263,12 @@ _REASONS = [
     (re.compile(r"the file is empty|the file has no text"), "文件里没有文字"),
     (re.compile(r"looks like .*not text"), "看起来是二进制文件，不是文本"),
     (re.compile(r"not valid UTF-8|encoding could not be recognized|not valid UTF"),
-     "无法识别文字编码，请另存为 UTF-8 后再添加"),
-    (re.compile(r"unsupported format"), "格式不支持（只接受 .txt 和 .md）"),
+     "无法识别文字编码（已尝试 UTF-8、GBK、Big5 等），请另存为 UTF-8 后再添加"),
+    (re.compile(r"unsupported format"), f"格式不支持（支持 {UPLOAD_FORMATS}）"),
+    (re.compile(r"not a valid \.docx|\.docx file cannot be read"), "无法作为 Word 文档（.docx）读取，文件可能已损坏"),
+    (re.compile(r"password-protected|PDF is encrypted"), "PDF 有密码保护，请另存一份无密码的副本"),
+    (re.compile(r"no text layer"), "PDF 没有文字层（可能是扫描的图片），请先做文字识别（OCR）"),
+    (re.compile(r"cannot be read as a PDF|text of this PDF cannot be extracted"), "无法读取这个 PDF，文件可能已损坏"),
     (re.compile(r"too large"), "文件太大"),
     (re.compile(r"cannot read the file"), "无法读取文件"),
 ]
@@ -383,7 +389,7 @@ class ChatService:
             return f'<div class="qa-bad">{esc(self.upload_notice or "上传已关闭。")}</div>'
         paths = [Path(getattr(f, "name", f)) for f in (files if isinstance(files, (list, tuple)) else [files]) if f]
         if not paths:
-            return '<div class="qa-bad">请选择要添加的 .txt 或 .md 文件。</div>'
+            return f'<div class="qa-bad">请选择要添加的文件（{UPLOAD_FORMATS}）。</div>'
         refused, accepted = [], []
         for path in paths[:MAX_UPLOAD_FILES]:
             name = path.name
@@ -393,7 +399,7 @@ class ChatService:
                 refused.append(f"{name}：无法读取上传的文件")
                 continue
             if path.suffix.lower() not in UPLOAD_SUFFIXES:
-                refused.append(f"{name}：格式不支持（只接受 .txt 和 .md）")
+                refused.append(f"{name}：格式不支持（支持 {UPLOAD_FORMATS}）")
             elif size > MAX_UPLOAD_BYTES:
                 refused.append(f"{name}：文件太大（{size / 1024 / 1024:.1f} MB，上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）")
             else:
@@ -466,8 +472,8 @@ def create_app(bot, allow_uploads: bool = True, upload_notice: str = "",
                     mode = gr.Radio(MODES, value="hybrid", label="检索方式", elem_id="qa-mode")
                 with gr.Accordion("添加文档", open=True):
                     if service.allow_uploads:
-                        gr.HTML("<div class='qa-note'>上传 .txt 或 .md（UTF-8，每个不超过 5 MB），"
-                                "保存到文档目录并立即索引。</div>")
+                        gr.HTML(f"<div class='qa-note'>上传 {UPLOAD_FORMATS} 文件（自动识别 UTF-8、GBK、Big5 等编码，"
+                                "简体或繁体，每个不超过 5 MB），保存到文档目录并立即索引。</div>")
                     else:
                         gr.HTML(f"<div class='qa-bad'>{esc(service.upload_notice)}</div>")
                     upload = gr.File(label="选择文件", file_count="multiple", file_types=list(UPLOAD_SUFFIXES),

@@ -237,17 +237,20 @@ def test_upload_indexes_new_documents_and_refuses_bad_ones(service, collection, 
     good = _write(tmp_path / "星河制药.md", XSS_DOC)
     binary = _write(tmp_path / "binary.txt", bytes(range(256)) * 40)
     empty = _write(tmp_path / "empty.md", "   \n")
-    pdf = _write(tmp_path / "report.pdf", "%PDF-1.4")
+    pdf = _write(tmp_path / "report.pdf", "%PDF-1.4")                       # a PDF cut short
+    sheet = _write(tmp_path / "table.xlsx", b"PK\x03\x04")
     big = _write(tmp_path / "big.txt", "大" * (2 * 1024 * 1024))           # 6 MB of UTF-8
+    page = _write(tmp_path / "白山.html", "<html><body><h1>白山新闻</h1><p>白山市人参交易额在2025年达到了77亿元。</p>"
+                                          "<script>alert(1)</script></body></html>")
     calls = []
-    status = service.add_files([str(good), str(binary), str(empty), str(pdf), str(big)],
+    status = service.add_files([str(good), str(binary), str(empty), str(pdf), str(sheet), str(big), str(page)],
                                progress=lambda fraction, desc="": calls.append((fraction, desc)))
-    assert "已添加 1 个文档" in status and "星河制药.md" in status
-    for name, reason in [("binary.txt", "二进制"), ("empty.md", "没有文字"),
-                         ("report.pdf", "格式不支持"), ("big.txt", "文件太大")]:
+    assert "已添加 2 个文档" in status and "星河制药.md" in status and "白山.html" in status
+    for name, reason in [("binary.txt", "二进制"), ("empty.md", "没有文字"), ("report.pdf", "无法读取这个 PDF"),
+                         ("table.xlsx", "格式不支持（支持 .txt、.md、.html、.docx、.pdf）"), ("big.txt", "文件太大")]:
         assert name in status and reason in status, (name, status)
     assert "<script" not in status and calls
-    assert set(collection.index.documents) == set(before) | {"星河制药.md"}
+    assert set(collection.index.documents) == set(before) | {"星河制药.md", "白山.html"}
     assert (collection.docs / "星河制药.md").exists() and not (collection.docs / "binary.txt").exists()
 
     history, _, _ = service.chat("星河制药公司2025年实现营业收入多少？", [], [], 5, "hybrid")
@@ -257,7 +260,7 @@ def test_upload_indexes_new_documents_and_refuses_bad_ones(service, collection, 
     assert "&lt;script&gt;" in reply
 
     again = service.add_files([str(good)])
-    assert "内容相同" in again and len(collection.index.documents) == len(before) + 1
+    assert "内容相同" in again and len(collection.index.documents) == len(before) + 2
     # The new document survives a restart: a fresh load finds it and rebuilds nothing.
     reloaded = Assistant.load(docs=collection.docs, index=collection.index_dir, encoder=encoder, progress=False)
     assert "星河制药.md" in reloaded.index.documents
@@ -270,6 +273,9 @@ def test_skip_reasons_are_explained_in_chinese():
     assert explain_skip("a.txt: the file is empty").startswith("a.txt：文件里没有文字")
     assert "二进制" in explain_skip("b.txt: looks like a binary file, not text")
     assert "编码" in explain_skip("c.txt: the text encoding could not be recognized (tried UTF-8); save it as UTF-8")
+    assert "文字识别" in explain_skip("s.pdf: the PDF has no text layer (a scanned image?); run OCR first")
+    assert "密码" in explain_skip("p.pdf: the PDF is password-protected; save an unprotected copy")
+    assert "Word" in explain_skip("w.docx: not a valid .docx file (File is not a zip file)")
     assert explain_skip("d.md: same content as e.md, indexed once") == "d.md：与已有文档 e.md 内容相同，未重复添加"
     assert explain_skip("f.txt: something new") == "f.txt：something new"
 
