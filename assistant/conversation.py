@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .documents import reading_text
 from .lexical import pos_tags
 
 # Questions longer than this are never treated as elliptical follow-ups (counted without
@@ -52,6 +53,8 @@ QI = re.compile(r"(?<![尤极及与])其(?![中他它实余次])")
 # The frame of an elliptical question: 那(么)/还有/另外 … 呢/怎么样/如何.
 _ELLIPSIS_HEAD = re.compile(r"^(?:那么|那|还有|另外|而|再问一下|再问)")
 _ELLIPSIS_TAIL = re.compile(r"(?:呢|又如何|又怎么样|怎么样|如何|的情况|情况)+$")
+# A preposition before the new part ("在延边州呢", "那对于珲春市呢"): not part of it.
+_PREPOSITION = re.compile(r"^(?:在|于|对于|关于|至于|换成|换作)(?=..)")
 
 TIME = re.compile(
     r"(?:[0-9０-９]{4}|今|去|明|前|后)年(?:度)?(?:[一二三四1-4]季度|上半年|下半年|[0-9]{1,2}月份?)?"
@@ -123,11 +126,11 @@ def has_pronoun(question: str) -> bool:
 
 
 def fragment(question: str) -> str:
-    """The new part of an elliptical question: "那二季度呢？" -> "二季度"."""
+    """The new part of an elliptical question: "那二季度呢？" -> "二季度", "在延边州呢" -> "延边州"."""
     text = _strip_end(question.strip()).strip(_PUNCT)
     text = _ELLIPSIS_HEAD.sub("", text).strip(_PUNCT)
     text = _ELLIPSIS_TAIL.sub("", text).strip(_PUNCT)
-    return text
+    return _PREPOSITION.sub("", text)
 
 
 def is_elliptical(question: str) -> bool:
@@ -280,20 +283,42 @@ def _substitute(previous: str, new: str, kind: str) -> str | None:
         s, e = same[0]
         return previous[:s] + new + previous[e:]
     spans = {"place": place_spans, "org": org_spans}.get(kind, lambda _: [])(previous)
+    if kind == "place" and spans:
+        spans = sorted(spans, key=lambda sp: _place_likeness(previous[sp[0]:sp[1]], new))
     if spans:
         s, e = spans[0]
         return previous[:s] + new + previous[e:]
     return None
 
 
+def _place_likeness(old: str, new: str) -> int:
+    """How well a place of the previous question stands for the one now asked (lower is
+    better): one of the same level first (珲春市 for 延吉市), then any administrative place
+    (吉林省 for 延边州), then the rest (长白山 of 长白山品牌卷烟).  Sorting is stable: the first
+    of equals wins."""
+    old_level, new_level = PLACE_SUFFIX.search(old), PLACE_SUFFIX.search(new)
+    if not new_level:
+        return 0
+    if old_level and old_level.group() == new_level.group():
+        return 0
+    return 1 if old_level else 2
+
+
 def rewrite(question: str, previous: Turn | None) -> Rewrite:
-    """The question to search: the follow-up completed from the previous turn, or the question itself."""
+    """The question to search: the follow-up completed from the previous turn, or the question itself.
+
+    The rules read Simplified characters (documents.reading_text): a Traditional follow-up
+    ("在延邊州呢？") is completed as its Simplified twin, and the completed question is in
+    Simplified characters (the assistant answers it from documents in either script)."""
     asked = question or ""
     text = " ".join(asked.split())
     unchanged = Rewrite(asked, text)
     if previous is None or not text or not previous.text.strip() or \
             max(len(text), len(previous.text)) > MAX_FOLLOW_UP_CHARS:
         return unchanged
+    text = reading_text(text)
+    previous = Turn(reading_text(previous.question), reading_text(previous.searched), reading_text(previous.answer),
+                    previous.kind, previous.found)
     before = _strip_end(previous.text.strip())
     subject = subject_of(previous)
 

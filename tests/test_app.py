@@ -31,6 +31,7 @@ XSS_DOC = """星河制药公司年报摘要
 
 COMPANY = Turn("哪家企业的鹿茸获得了三无一全品牌认证？", answer="吉林敖东药业集团股份有限公司", kind="org", found=True)
 INDUSTRY = Turn(SEED_QUESTION, answer="30亿元", kind="quantity", found=True)
+TOBACCO = Turn("长白山品牌卷烟在吉林省的市场占有率是多少？", answer="35%", kind="quantity", found=True)
 
 
 @pytest.mark.parametrize("previous, follow_up, expected", [
@@ -49,6 +50,13 @@ INDUSTRY = Turn(SEED_QUESTION, answer="30亿元", kind="quantity", found=True)
      "那珲春市呢？", "珲春市于哪一年出台了村干部履职考评办法？"),
     (Turn("2024年延边州接待游客多少人次？", found=False), "那2023年呢", "2023年延边州接待游客多少人次？"),
     (Turn("2024年延边州接待游客多少人次？", found=False), "旅游收入呢？", "延边州的旅游收入是多少？"),
+    # A preposition before the new place is not part of it; the place replaced is the one of its
+    # level (吉林省, not 长白山 of the brand); a Traditional follow-up is read as Simplified.
+    (INDUSTRY, "那在珲春市呢？", "珲春市医药制造业一季度实现工业总产值多少？"),
+    (TOBACCO, "在延边州呢？", "长白山品牌卷烟在延边州的市场占有率是多少？"),
+    (Turn("長白山品牌捲菸在吉林省的市場佔有率是多少？", answer="35%", kind="quantity", found=True),
+     "在延邊州呢？", "长白山品牌卷烟在延边州的市场占有率是多少？"),
+    (Turn("延吉市的污水处理能力是多少？", found=False), "珲春市呢？", "珲春市的污水处理能力是多少？"),
 ])
 def test_follow_up_is_rewritten_with_the_previous_subject(previous, follow_up, expected):
     result = rewrite(follow_up, previous)
