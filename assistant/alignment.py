@@ -393,8 +393,45 @@ def counted_spans(question: str, sentence: str, every: bool = False) -> list[Spa
     return spans or ranks
 
 
+# "吴日娜是谁？", "王军营是什么人？": who a person the question names is.
+IDENTITY_QUESTION = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,8}?)(?:是谁|是什么人|是做什么的|是干什么的)[？?]?$")
+_TITLE_FLAGS = ("n", "nr", "ns", "nt", "nz", "j", "b", "vn")
+
+
+def identity_span(question: str, sentence: str, pos: list[str]) -> Span | None:
+    """For "X是谁" of a person X that the sentence names: the title right before the name
+    ("长安社区党委书记|吴日娜"), the nouns back to the last punctuation, verb or preposition.
+    None when the question is not of that form or no such title stands there."""
+    m = IDENTITY_QUESTION.match(question.strip())
+    if not m:
+        return None
+    name = m.group("name")
+    at = sentence.find(name)
+    tokens = _tokens_with_offsets(pos)
+    # A person's name: jieba tags its first piece nr (王|军营 too), not a role (敦化市|市长).
+    if at <= 0 or not any(a == at and flag == "nr" for a, _, _, flag in tokens):
+        return None
+    while at > 0 and sentence[at - 1] == " ":          # "本报记者 张伟国": the byline's space
+        at -= 1
+    if not any(end == at for _, end, _, _ in tokens):
+        return None
+    start = at
+    for a, b, word, flag in reversed([t for t in tokens if t[1] <= at]):
+        if not flag.startswith(_TITLE_FLAGS) or word in _TRIM:
+            break
+        start = a
+    last = next((t for t in tokens if t[1] == at), None)
+    if at - start < 2 or last is None or not last[3].startswith(("n", "j")) or last[3] == "nr":
+        return None             # a name before the name ("张伟国 代黎黎" of a byline) is no title
+    return Span(start, at, "person")
+
+
 def pick_span(question: str, kind: str, sentence: str, pos: list[str]) -> Span:
     """The answer span inside the sentence (the whole sentence when no span type fits)."""
+    if kind == "person":
+        identity = identity_span(question, sentence, pos)
+        if identity:
+            return identity
     if kind == "sentence":
         if QUESTION_TYPES[0][1].search(question):
             return reason_span(question, sentence)

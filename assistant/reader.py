@@ -135,7 +135,7 @@ from .questions import (
     WH_WORDS,
 )
 from .alignment import (
-    from_to_side, gives_a_number, HEADING, _item_label_prefers_rule, pick_span, span_candidates, span_fit,
+    from_to_side, gives_a_number, HEADING, identity_span, _item_label_prefers_rule, pick_span, span_candidates, span_fit,
     SPAN_KINDS, unit_missing, with_head,
 )
 from .checks import (
@@ -323,6 +323,8 @@ class Reader:
         ``row`` (the sentence's row in the index) and ``query_vector`` give the ranker the
         question's cosine with each candidate's clause."""
         rule = pick_span(question, kind, sentence, pos)
+        if kind == "person" and identity_span(question, sentence, pos) == rule:
+            return rule         # "吴日娜是谁": the title before the name; the ranker never learned the form
         if self.span_ranker is None:
             return with_head(question, sentence, rule)
         candidates = span_candidates(question, kind, sentence, pos, rule)
@@ -733,6 +735,10 @@ class Reader:
         if answer.score < self.abstain_below:
             answer.message = NOT_FOUND + self.why_not(question, passages, best)
             return answer
+        if kind == "person":
+            # "吴日娜是谁": the answer is read from the sentence that gives a title before the
+            # name; whether to answer was decided on the ranker's sentence, as for a photo credit.
+            best = self.identity_of(question, scored, best) or best
         found = self.extract(question, kind, passages, best, query_vector)
         if isinstance(found, str):
             answer.message = NOT_FOUND + found
@@ -753,6 +759,15 @@ class Reader:
             passage = Passage.of_chunk(self.index.chunks[chunk_id], passage.score, chunk_id)
         answer.citations = [passage] + [p for p in cited if p.chunk_id != passage.chunk_id]
         return answer
+
+    def identity_of(self, question: str, scored: list[ScoredSentence], best: ScoredSentence) -> ScoredSentence | None:
+        """For "吴日娜是谁": the first of the passages' sentences in the ranker's order (``best``
+        first) that gives a title right before the name (alignment.identity_span); None when the
+        question is of another form or none does."""
+        for other in [best] + [s for s in scored if s is not best]:
+            if identity_span(question, self.sentence_text(other), self.index.sentences.pos[other.row]):
+                return other
+        return None
 
     def reading_passage(self, passage: Passage) -> Passage:
         """``passage`` as the reader reads it (documents.reading_text): itself, for Simplified text."""

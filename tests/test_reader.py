@@ -1393,3 +1393,22 @@ def test_an_organization_or_facility_no_document_holds_is_named_and_makes_the_su
     answer = bot.ask(question)
     assert not answer.found and "北京大兴国际机场" in answer.message
     assert not reader.subject_unknown("延边州的机场在哪里？")
+
+
+def test_who_a_named_person_is_is_the_title_before_the_name(bot):
+    from assistant.alignment import identity_span
+    from assistant.lexical import pos_tags
+
+    def identity(question, sentence):
+        span = identity_span(question, sentence, pos_tags(sentence))
+        return sentence[span.start:span.end] if span else None
+
+    assert identity("吴日娜是谁？", "长安社区党委书记吴日娜告诉记者，长安社区是一个多民族聚居社区。") == "长安社区党委书记"
+    assert identity("张伟国是谁", "本报记者 张伟国 代黎黎") == "本报记者"
+    assert identity("代黎黎是谁？", "本报记者 张伟国 代黎黎") is None          # a name before the name is no title
+    assert identity("吴日娜是谁？", "吴日娜告诉记者，社区很热闹。") is None      # nothing before the name
+    assert identity("长安社区有多少户居民？", "长安社区党委书记吴日娜告诉记者。") is None   # another form
+    assert identity("敦化市市长是谁？", "延边州副州长、敦化市市长王军营说。") is None      # a role: a name is asked
+    # End to end: the sentence that gives the title, though the ranker's first one does not.
+    assert bot.ask("吴日娜是谁？").text == "长安社区党委书记"
+    assert bot.ask("宋顺宗是谁？").text == "延边大学工学院党委书记"
