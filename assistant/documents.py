@@ -84,12 +84,15 @@ _BOMS = (
     (b"\xfe\xff", "utf-16", "utf-16"),
 )
 # Candidates tried strictly after UTF-8, in order of preference on a tie.
-_CJK_CODECS = (("gb18030", ("gb18030",)), ("big5", ("big5", "cp950")))
+# Big5 with Hong Kong's extension (HKSCS: 着, 㗎 …) last: plain Big5 and cp950 refuse its bytes.
+_CJK_CODECS = (("gb18030", ("gb18030",)), ("big5", ("big5", "cp950", "big5hkscs")))
 # What else bytes that decode as GB18030 or Big5 may be (charset-normalizer's names).
 _OTHER_CODECS = ("shift_jis", "cp932", "euc_jp", "euc_jis", "iso2022", "euc_kr", "cp949", "cp125", "latin_1",
                  "iso8859", "koi8", "mac_")
 # chinese_plausibility: real Chinese text scores about 1.5, mis-decoded bytes below 0.5.
 PLAUSIBLE_CHINESE = 0.8
+# Below this, decoded bytes read as noise (Big5-HKSCS bytes read as GB18030 score about -1).
+GARBLED = 0.0
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -116,11 +119,12 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         return _check_text(data.decode("utf-8", errors="strict"), name), "utf-8"
     except UnicodeDecodeError:
         pass
-    decoded = {}
+    decoded, used = {}, {}
     for label, codecs in _CJK_CODECS:
         for codec in codecs:
             try:
                 decoded[label] = data.decode(codec, errors="strict")
+                used[label] = label if codec != "big5hkscs" else codec
                 break
             except UnicodeDecodeError:
                 continue
@@ -137,11 +141,17 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             other = _charset_normalizer_guess(data)
             if other is not None and other[1].replace("-", "_").lower().startswith(_OTHER_CODECS):
                 return _check_text(other[0], name), other[1]
-        return _check_text(decoded[label], name), label
+            if scores[label] < GARBLED:
+                # Mostly characters a mis-decoding produces (kana, rare Han, private use): the
+                # bytes decode, but not as this text.  Refused rather than indexed as noise.
+                raise DocumentError(f"{name}: the text encoding could not be recognized (its bytes decode as "
+                                    f"{used[label].upper()} but do not read as Chinese); save it as UTF-8 "
+                                    "and add it again")
+        return _check_text(decoded[label], name), used[label]
     guess = _charset_normalizer_guess(data)
     if guess is None:
         raise DocumentError(f"{name}: the text encoding could not be recognized "
-                            "(tried UTF-8, UTF-16, GB18030 and Big5); save it as UTF-8 and add it again")
+                            "(tried UTF-8, UTF-16, GB18030 and Big5 with HKSCS); save it as UTF-8 and add it again")
     return _check_text(guess[0], name), guess[1]
 
 

@@ -68,6 +68,25 @@ def test_encodings_are_detected_on_short_and_long_texts(tmp_path, how, label, sa
         assert (doc.text, doc.encoding) == (expected.replace("\r\n", "\n"), label), (how, text[:20])
 
 
+def test_big5_hkscs_is_read_and_noise_is_refused(tmp_path, monkeypatch):
+    """Hong Kong's Big5 (HKSCS: 着 of 照耀着 is outside plain Big5) was read as GB18030 noise."""
+    import opencc
+
+    import assistant.documents as documents
+
+    text = opencc.OpenCC("s2hk").convert(SEED_TEXT)
+    path = tmp_path / "hk.txt"
+    path.write_bytes(text.encode("big5hkscs", errors="replace"))       # a few characters HKSCS lacks become "?"
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("cp950")                             # HKSCS bytes: plain Big5 refuses them
+    doc = read_document(path)
+    assert (doc.encoding, doc.text) == ("big5hkscs", path.read_bytes().decode("big5hkscs"))
+    # Bytes of an encoding the decoder does not try: they decode as GB18030, as noise; refused.
+    monkeypatch.setattr(documents, "_CJK_CODECS", (("gb18030", ("gb18030",)), ("big5", ("big5", "cp950"))))
+    with pytest.raises(DocumentError, match="hk.txt: the text encoding could not be recognized"):
+        read_document(path)
+
+
 def test_short_gb_and_big5_texts_are_told_apart(tmp_path):
     """Random 4-40 character windows of the seeds: GBK and Big5 bytes decode both ways, the
     dictionary decides.  (Two-character texts are a coin toss for any detector.)"""
