@@ -550,5 +550,6 @@ def default_chunking() -> dict:
     # version 4: a wrapped line that begins with a decimal number (58.2亿元) is no item mark
     # version 5: retrieval's vectors read the chunk's article title (pipeline.embedding_text)
     # version 6: a photo credit under a caption (记者邱雨桐 摄) is the caption's, not a byline
-    # version 7: a Traditional document is cut and tagged as its Simplified twin (documents.reading_text)
+    # version 7: a Traditional document is cut and tagged as its Simplified twin (documents.reading_text);
+    #            Big5-HKSCS files are decoded (they were read as GB18030 noise)
     return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 7}
