@@ -528,13 +528,15 @@ def _is_short_list(node) -> bool:
 
 
 def _join_items(items: list[str]) -> str:
-    """Short list items as one enumeration: "项目一；项目二；项目三。"."""
-    return "；".join(i for i in items if i) + "。"
+    """Short list items as one enumeration, one sentence: "项目一、项目二、项目三。" ("；" would end a
+    sentence after each item: chunking.SENTENCE_END)."""
+    return "、".join(i for i in items if i) + "。"
 
 
 def table_lines(rows: list[list[str]]) -> list[str]:
     """A table as text: one line per data row, each cell named by its column header
-    ("指标：产值；数值：30亿元。"), so that a row reads as a sentence on its own.
+    ("指标：产值，数值：30亿元。"), so that a row reads as a sentence on its own (its cells are
+    its clauses; "；" would end a sentence after each cell: chunking.SENTENCE_END).
     A table of one row or one column gives one line per cell."""
     from .chunking import ends_sentence
 
@@ -552,7 +554,7 @@ def table_lines(rows: list[list[str]]) -> list[str]:
             name = header[i] if i < len(header) else ""
             parts.append(f"{name}：{cell}" if name and name != cell else cell)
         if parts:
-            line = "；".join(parts)
+            line = "，".join(parts)
             lines.append(line if ends_sentence(line) else line + "。")
     return lines
 

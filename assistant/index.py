@@ -551,5 +551,6 @@ def default_chunking() -> dict:
     # version 5: retrieval's vectors read the chunk's article title (pipeline.embedding_text)
     # version 6: a photo credit under a caption (记者邱雨桐 摄) is the caption's, not a byline
     # version 7: a Traditional document is cut and tagged as its Simplified twin (documents.reading_text);
-    #            Big5-HKSCS files are decoded (they were read as GB18030 noise)
+    #            Big5-HKSCS files are decoded (they were read as GB18030 noise); a table row and a
+    #            short list of a web page or Word file are one sentence (cells joined by "，", items by "、")
     return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 7}

@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.chunking import chunk_document, reflow  # noqa: E402
+from assistant.chunking import chunk_document, reflow, sentence_spans  # noqa: E402
 from assistant.documents import (DocumentError, decode_bytes, docx_text, html_to_text, list_documents,  # noqa: E402
                                  read_document, to_simplified)
 
@@ -170,8 +170,8 @@ def test_html_keeps_the_visible_text_as_paragraphs(tmp_path):
     lines = doc.text.split("\n\n")
     assert lines[:3] == ["# 延边新闻网", "# 延边州医药产业", "今年一季度，延边州医药制造业实现工业总产值30亿元，同比增长0.6%。"]
     assert "第二段文字 R&D投入增加了。" in lines and "换行后的内容。" in lines
-    assert "项目一；项目二。" in lines                          # short list items: one enumeration
-    assert "指标：产值；数值：30亿元。" in lines                  # a table row names its columns
+    assert "项目一、项目二。" in lines                          # short list items: one enumeration
+    assert "指标：产值，数值：30亿元。" in lines                  # a table row names its columns
     for dropped in ("secret", "脚本", "首页", "color", "注释", "隐藏", "版权所有"):
         assert dropped not in doc.text
     clean, chunks = chunk_document(doc.text, "page.html")
@@ -233,10 +233,12 @@ def test_docx_paragraphs_headings_and_tables_in_order(tmp_path):
     assert doc.encoding == "docx"
     assert doc.text.split("\n\n") == [
         "# 延边州医药产业", "今年一季度，延边州医药制造业实现工业总产值30亿元。",
-        "指标：产值；数值：30亿元；备注。", "## 人参产业", "全州人参产业产值达到100亿元。"]
+        "指标：产值，数值：30亿元，备注。", "## 人参产业", "全州人参产业产值达到100亿元。"]
     clean, chunks = chunk_document(doc.text, doc.name)
     assert [c.title for c in chunks] == ["延边州医药产业", "人参产业"]
-    assert "指标：产值；数值：30亿元" in chunks[0].text
+    assert "指标：产值，数值：30亿元" in chunks[0].text
+    # A row is one sentence: its cells' names and values are read together.
+    assert [clean[a:b] for a, b in sentence_spans(clean) if "产值，" in clean[a:b]] == ["指标：产值，数值：30亿元，备注。"]
 
 
 @pytest.mark.parametrize("data", [b"not a zip at all", b"PK\x03\x04" + bytes(60)])
@@ -549,3 +551,23 @@ def test_a_traditional_collection_is_read_as_its_simplified_twin(encoder, tmp_pa
         assert "醫藥製造業" in answer.sentence and answer.question == question
     # The seeds' abstention holds too: a subject no document names.
     assert not bot.ask("火星基地的建設成本是多少美元？").found
+
+
+def test_a_table_row_is_read_as_one_sentence(encoder, tmp_path):
+    """A row's name and its figure are in one sentence, so a question that names the row gets
+    its figure (the cells were joined by "；", which ends a sentence: 覆盖居民多少 was declined)."""
+    import docx
+
+    from assistant.pipeline import Assistant
+
+    d = docx.Document()
+    d.add_heading("珲春市深入推动互嵌式社区建设", level=1)
+    d.add_paragraph("本报讯（记者张瑛）今年以来，珲春市深入推动“三共四同”互嵌式社区建设。")
+    table = d.add_table(rows=3, cols=2)
+    for i, (name, value) in enumerate([("指标", "数值"), ("示范社区", "12个"), ("覆盖居民", "3.5万人")]):
+        table.cell(i, 0).text, table.cell(i, 1).text = name, value
+    (tmp_path / "docs").mkdir()
+    d.save(tmp_path / "docs" / "hc.docx")
+    bot = Assistant.load(docs=tmp_path / "docs", index=tmp_path / "index", encoder=encoder, progress=False)
+    answer = bot.ask("覆盖居民多少？")
+    assert answer.found and answer.text == "3.5万人" and answer.sentence == "指标：覆盖居民，数值：3.5万人。"
