@@ -466,7 +466,7 @@ def html_to_text(html: str) -> str:
                 continue
             if tag in ("ul", "ol") and _is_short_list(child):
                 flush()
-                lines.append(_join_items([_join_inline(li.get_text(" ")) for li in child.find_all("li")]))
+                _add_enumeration(lines, [_join_inline(li.get_text(" ")) for li in child.find_all("li")])
                 continue
             if tag in ("td", "th"):
                 flush()                      # a layout table: each cell is a block
@@ -527,6 +527,17 @@ def _is_short_list(node) -> bool:
         all(item and len(item) < 32 and not ends_sentence(item) for item in items)
 
 
+def _add_enumeration(lines: list[str], items: list[str]) -> None:
+    """Short list items as one enumeration line; after a line that introduces them with a colon
+    ("其中，产业类项目包括："), on that line, so that the question's words and the items are in one
+    sentence."""
+    text = _join_items(items)
+    if lines and not lines[-1].startswith("#") and lines[-1].rstrip().endswith(("：", ":")):
+        lines[-1] = lines[-1].rstrip() + text
+    else:
+        lines.append(text)
+
+
 def _join_items(items: list[str]) -> str:
     """Short list items as one enumeration, one sentence: "项目一、项目二、项目三。" ("；" would end a
     sentence after each item: chunking.SENTENCE_END)."""
@@ -573,8 +584,12 @@ def _join_inline(text: str) -> str:
 
 def docx_text(data: bytes, name: str) -> str:
     """The paragraphs and tables of a .docx file in document order; headings as ``#`` lines,
-    each table row as one line (see ``table_lines``)."""
+    each table row as one line (see ``table_lines``), a run of short bulleted or numbered items
+    as one enumeration (``_add_enumeration``).  A list item alone on a line would read as a
+    heading and title the rest of the file."""
     import zipfile
+
+    from .chunking import ends_sentence
 
     try:
         import docx
@@ -612,18 +627,44 @@ def docx_text(data: bytes, name: str) -> str:
             rows.append(cells)
         lines.extend(table_lines(rows))
 
+    items: list[str] = []          # the run of list paragraphs (bullets, numbers) being read
+
+    def add_items() -> None:
+        # Short items are one enumeration, as a web page's list is; longer ones stay paragraphs.
+        if items and all(len(item) < 32 and not ends_sentence(item) for item in items):
+            _add_enumeration(lines, items)
+        else:
+            lines.extend(items)
+        items.clear()
+
     try:
         for child in document.element.body.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1]
             if tag == "p":
-                line = paragraph_line(Paragraph(child, document))
+                paragraph = Paragraph(child, document)
+                line = paragraph_line(paragraph)
+                if line and not line.startswith("#") and _is_list_paragraph(paragraph):
+                    items.append(line)
+                    continue
+                add_items()
                 if line:
                     lines.append(line)
             elif tag == "tbl":
+                add_items()
                 add_table(Table(child, document))
+        add_items()
     except Exception as err:  # noqa: BLE001 - a damaged part of an otherwise valid file
         raise DocumentError(f"{name}: the .docx file cannot be read ({type(err).__name__}: {err})") from None
     return "\n\n".join(lines)
+
+
+def _is_list_paragraph(paragraph) -> bool:
+    """A bulleted or numbered paragraph of a Word file: a list style, or numbering of its own."""
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if style.startswith("List") or "列表" in style:
+        return True
+    ppr = paragraph._p.pPr
+    return ppr is not None and ppr.numPr is not None
 
 
 # ----- PDF

@@ -552,5 +552,6 @@ def default_chunking() -> dict:
     # version 6: a photo credit under a caption (记者邱雨桐 摄) is the caption's, not a byline
     # version 7: a Traditional document is cut and tagged as its Simplified twin (documents.reading_text);
     #            Big5-HKSCS files are decoded (they were read as GB18030 noise); a table row and a
-    #            short list of a web page or Word file are one sentence (cells joined by "，", items by "、")
+    #            short list of a web page or Word file are one sentence (cells joined by "，", items by "、"),
+    #            on the line that introduces it with a colon; a Word file's bullets are no headings
     return {"max_chars": MAX_CHUNK_CHARS, "min_chars": MIN_CHUNK_CHARS, "version": 7}

@@ -571,3 +571,31 @@ def test_a_table_row_is_read_as_one_sentence(encoder, tmp_path):
     bot = Assistant.load(docs=tmp_path / "docs", index=tmp_path / "index", encoder=encoder, progress=False)
     answer = bot.ask("覆盖居民多少？")
     assert answer.found and answer.text == "3.5万人" and answer.sentence == "指标：覆盖居民，数值：3.5万人。"
+
+
+def test_short_list_items_are_one_enumeration_after_the_line_that_introduces_them(tmp_path):
+    """A Word file's bulleted items, each alone on a line, read as headings and titled the rest of
+    the file; a web page's list stood apart from the "…包括：" line that says what it lists."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("延吉市公布2025年重点项目清单", level=1)
+    d.add_paragraph("其中，产业类项目包括：")
+    for item in ("延吉高新区细胞产业园二期", "朝药产业化基地", "冷链物流中心"):
+        d.add_paragraph(item, style="List Bullet")
+    d.add_paragraph("民生类项目重点解决群众急难愁盼问题。")
+    for item in ("第一项任务是加快推进产业升级，提升发展质量。", "第二项任务是保障和改善民生。"):
+        d.add_paragraph(item, style="List Number")
+    d.save(tmp_path / "list.docx")
+    doc = read_document(tmp_path / "list.docx")
+    assert doc.text.split("\n\n") == [
+        "# 延吉市公布2025年重点项目清单", "其中，产业类项目包括：延吉高新区细胞产业园二期、朝药产业化基地、冷链物流中心。",
+        "民生类项目重点解决群众急难愁盼问题。", "第一项任务是加快推进产业升级，提升发展质量。", "第二项任务是保障和改善民生。"]
+    _, chunks = chunk_document(doc.text, doc.name)
+    assert {c.title for c in chunks} == {"延吉市公布2025年重点项目清单"}
+
+    page = tmp_path / "list.html"
+    page.write_text("<html><body><h1>重点项目</h1><p>其中，产业类项目包括：</p><ul><li>细胞产业园二期</li>"
+                    "<li>冷链物流中心</li></ul><ul><li>甲</li><li>乙</li></ul></body></html>", encoding="utf-8")
+    assert read_document(page).text.split("\n\n") == [
+        "# 重点项目", "其中，产业类项目包括：细胞产业园二期、冷链物流中心。", "甲、乙。"]
