@@ -241,12 +241,12 @@ def _is_han(c: str) -> bool:
 
 class CollectionScript:
     """The Han characters of a collection and the script most of them are written in, to put a
-    question into that script (``convert``).
+    question into that script (``convert``): 延邊州 asked of Simplified documents reads 延边州,
+    and 延边州 asked of Traditional ones reads 延邊州.
 
-    The reader compares the question's words with the documents' characters, so a question in
-    the other script would match nothing: 延邊州 asked of Simplified documents reads 延边州, and
-    延边州 asked of Traditional ones reads 延邊州.  (Retrieval's tokens are converted on their
-    own: lexical.tokenize.)
+    It is for the dense vector of retrieval, which compares the question with the passages as
+    written (Assistant.in_collection_script).  BM25's tokens (lexical.tokenize) and the reader
+    (reading_text) read both scripts as Simplified on their own.
     """
 
     def __init__(self, texts):

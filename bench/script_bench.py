@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.documents import to_simplified  # noqa: E402
-from assistant.evaluate import answer_correct, load_questions  # noqa: E402
+from assistant.evaluate import answer_correct, load_questions, squeeze  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -65,6 +65,20 @@ def score(bot: Assistant, items: list[dict], convert_question, convert: bool) ->
             "right": right + caught}
 
 
+def retrieval_hits(bot: Assistant, items: list[dict], convert_question, convert: bool, mode: str) -> int:
+    """How many answerable questions find a passage of their gold file holding a gold string in
+    the top 5 (the gold strings compared in Simplified characters)."""
+    hits = 0
+    for item in items:
+        question = convert_question(item["question"])
+        if convert:
+            question = bot.in_collection_script(question)
+        passages = bot.retriever.retrieve(question, k=5, mode=mode)
+        hits += any(p.source == item["source"] and any(squeeze(a) in squeeze(to_simplified(p.text)) for a in item["answers"])
+                    for p in passages)
+    return hits
+
+
 def main() -> None:
     items = load_questions(ROOT / "eval" / "seeds_qa.jsonl", "test")
     simplified = Assistant.load(docs=ROOT / "seeds", index=ROOT / "embeddings", progress=False)
@@ -84,6 +98,18 @@ def main() -> None:
     for r in rows:
         print(f"| {r['documents']} | {r['questions']} | {r['question']} | {r['accuracy']:.3f} | "
               f"{r['abstention']:.3f} | {r['wrong_abstention']:.3f} | {r['right']} |")
+    # Retrieval alone, over every answerable seed question (dev and test): what putting the
+    # question into the documents' script does for the dense vector (BM25's tokens are converted
+    # either way: lexical.tokenize).
+    answerable = [i for i in load_questions(ROOT / "eval" / "seeds_qa.jsonl") if i.get("answerable", True)]
+    print(f"\nretrieval, {len(answerable)} answerable seed questions (dev and test): hit@5 (a top-5 passage of "
+          "the gold file holds a gold string)\n")
+    print("| documents | questions | mode | question as written | in the documents' script |\n|---|---|---|---|---|")
+    for docs, bot, asked, convert_question in (("Simplified", simplified, "Traditional", to_traditional),
+                                               ("Traditional", traditional, "Simplified", lambda q: q)):
+        for mode in ("dense", "hybrid"):
+            plain, converted = (retrieval_hits(bot, answerable, convert_question, c, mode) for c in (False, True))
+            print(f"| {docs} | {asked} | {mode} | {plain} | {converted} |", flush=True)
 
 
 if __name__ == "__main__":
