@@ -43,9 +43,10 @@ log = logging.getLogger("assistant.web")
 TITLE = "文档问答助手"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024          # per file; Gradio refuses larger uploads too
 MAX_UPLOAD_FILES = 20
-# What the page accepts.  The core reads more formats (documents.SUPPORTED_SUFFIXES); the page
-# takes plain text only, the formats whose every character it can show and highlight as they are.
-UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES           # .txt .md .html .htm .docx .pdf: what the index reads
+# What the page accepts: every format the index reads (documents.SUPPORTED_SUFFIXES).  The page
+# shows and highlights the text the index took from a file (a web page's visible text, a Word
+# file's paragraphs and tables, a PDF's text layer), as the citations of the command line do.
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES           # .txt .md .html .htm .docx .pdf
 UPLOAD_FORMATS = "、".join(s for s in SUPPORTED_SUFFIXES if s != ".htm")
 MAX_K = 20
 MAX_SHOWN_QUESTION = 300                     # characters of a question echoed in the chat
