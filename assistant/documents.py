@@ -267,7 +267,7 @@ class CollectionScript:
 
     def __init__(self, texts):
         self.chars = frozenset(c for c in set().union(*map(set, texts)) if _is_han(c))
-        only_traditional = sum(to_simplified(c) != c for c in self.chars)
+        only_traditional = len(self.chars & _traditional_characters())
         only_simplified = sum(traditional_forms(c)[0] != c for c in self.chars)
         self.traditional = only_traditional > only_simplified
 
@@ -288,7 +288,7 @@ class CollectionScript:
         foreign = [i for i, c in enumerate(text) if _is_han(c) and c not in self.chars]
         if not foreign:
             return text
-        into = (lambda t: traditional_forms(t)) if self.traditional else (lambda t: [to_simplified(t)])
+        into = traditional_forms if self.traditional else (lambda t: [to_simplified(t)])
         whole = [converted for converted in into(text) if len(converted) == len(text)]
 
         def forms(i: int) -> list[str]:
@@ -536,11 +536,16 @@ def _is_data_table(table) -> bool:
 
 
 def _is_short_list(node) -> bool:
+    items = [_join_inline(li.get_text(" ")) for li in node.find_all("li")]
+    return node.find(["ul", "ol", "table"]) is None and _short_items(items)
+
+
+def _short_items(items: list[str]) -> bool:
+    """List items short enough to read as one enumeration: none empty, each under 32
+    characters, none a sentence of its own."""
     from .chunking import ends_sentence
 
-    items = [_join_inline(li.get_text(" ")) for li in node.find_all("li")]
-    return bool(items) and node.find(["ul", "ol", "table"]) is None and \
-        all(item and len(item) < 32 and not ends_sentence(item) for item in items)
+    return bool(items) and all(item and len(item) < 32 and not ends_sentence(item) for item in items)
 
 
 def _add_enumeration(lines: list[str], items: list[str]) -> None:
@@ -605,8 +610,6 @@ def docx_text(data: bytes, name: str) -> str:
     heading and title the rest of the file."""
     import zipfile
 
-    from .chunking import ends_sentence
-
     try:
         import docx
         from docx.table import Table
@@ -647,7 +650,7 @@ def docx_text(data: bytes, name: str) -> str:
 
     def add_items() -> None:
         # Short items are one enumeration, as a web page's list is; longer ones stay paragraphs.
-        if items and all(len(item) < 32 and not ends_sentence(item) for item in items):
+        if _short_items(items):
             _add_enumeration(lines, items)
         else:
             lines.extend(items)
